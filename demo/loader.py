@@ -1,0 +1,781 @@
+"""The demo: two "Combating Trafficking in Persons" programs drawn from public accounts of real exchanges.
+
+San Antonio + Laredo (eleven visitors, in progress "today") and St. Louis (nine visitors, home hospitality, two
+weeks later). Every object is found by a natural key before it is created, so a second run changes nothing.
+"""
+
+import datetime as dt
+import zoneinfo
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from councils.enums import StaffRole
+from councils.models import Council, StaffMembership
+from directory.enums import Sector
+from directory.models import Contact, HostOrganization, Venue
+from hospitality.enums import InvitationStatus, VettingStatus
+from hospitality.models import GuestAssignment, HospitalitySlot, Invitation, Volunteer
+from logistics.enums import FlightDirection, VendorKind
+from logistics.models import Flight, Hotel, HotelBooking, TransportVendor
+from meetings.enums import ItemKind, ItemStatus
+from meetings.models import ItineraryItem
+from notifications.enums import NotificationKind, RecipientType
+from notifications.services import queue_email
+from programs.enums import Consent, ProgramStaffRole, ProgramStatus
+from programs.models import Participant, Program, ProgramStaffMember, Sponsor, Stop
+
+DEMO_PASSWORD = "exchange-demo"
+CENTRAL = "America/Chicago"
+
+SAN_ANTONIO_ORGS = [
+    # name, sector, city, address, [(contact, title, email)]
+    (
+        "AAUW Younger Women's Task Force",
+        Sector.NGO,
+        "San Antonio",
+        "301 Pereida St, San Antonio, TX 78210",
+        [("Maria Delgado", "Chapter lead", "maria.delgado@example.org")],
+    ),
+    (
+        "San Antonio Express-News",
+        Sector.MEDIA,
+        "San Antonio",
+        "100 N Main Ave, San Antonio, TX 78205",
+        [("Luke Whyte", "Data Editor", "luke.whyte@example.org")],
+    ),
+    (
+        "City of San Antonio, Office of the City Manager",
+        Sector.GOVERNMENT,
+        "San Antonio",
+        "100 Military Plaza, San Antonio, TX 78205",
+        [("Ana Villarreal", "Immigration Liaison", "ana.villarreal@example.org")],
+    ),
+    (
+        "Bexar County Criminal District Attorney's Office",
+        Sector.JUSTICE,
+        "San Antonio",
+        "101 W Nueva St, San Antonio, TX 78205",
+        [("Rebecca Torres", "Assistant Criminal District Attorney", "rebecca.torres@example.org")],
+    ),
+    (
+        "Alamo Area Coalition Against Trafficking",
+        Sector.NGO,
+        "San Antonio",
+        "1305 N Flores St, San Antonio, TX 78212",
+        [("David Ramos", "Coordinator", "david.ramos@example.org")],
+    ),
+    (
+        "ICE Rio Grande Detention Center",
+        Sector.LAW_ENFORCEMENT,
+        "Laredo",
+        "1001 San Rio Blvd, Laredo, TX 78046",
+        [("Officer J. Salinas", "Public affairs", "j.salinas@example.org")],
+    ),
+    (
+        "Casa de Misericordia",
+        Sector.SHELTER,
+        "Laredo",
+        "PO Box 430, Laredo, TX 78042",
+        [("Sister Rosa Elena", "Director", "rosa.elena@example.org")],
+    ),
+    (
+        "Texas RioGrande Legal Aid",
+        Sector.LEGAL_AID,
+        "Laredo",
+        "1702 Convent Ave, Laredo, TX 78040",
+        [("Jorge Cantu", "Staff attorney", "jorge.cantu@example.org")],
+    ),
+]
+
+ST_LOUIS_ORGS = [
+    (
+        "Washington University Human Trafficking Collaborative Network",
+        Sector.ACADEMIA,
+        "St. Louis",
+        "660 S Euclid Ave, St. Louis, MO 63110",
+        [("Dr. Rumi Price", "Professor of Psychiatry", "rumi.price@example.org")],
+    ),
+    (
+        "St. Louis Post-Dispatch",
+        Sector.MEDIA,
+        "St. Louis",
+        "901 N 10th St, St. Louis, MO 63101",
+        [("Kim Bell", "Reporter", "kim.bell@example.org")],
+    ),
+    (
+        "Gateway Human Trafficking",
+        Sector.NGO,
+        "St. Louis",
+        "3600 Laclede Ave, St. Louis, MO 63108",
+        [("Shima Rostami", "Executive Director", "shima.rostami@example.org")],
+    ),
+    (
+        "Healing Action Network",
+        Sector.SHELTER,
+        "St. Louis",
+        "1520 Washington Ave, St. Louis, MO 63103",
+        [("Jordan Ellis", "Outreach lead", "jordan.ellis@example.org")],
+    ),
+    ("Gateway Arch National Park", Sector.CULTURE, "St. Louis", "11 N 4th St, St. Louis, MO 63102", []),
+    ("Saint Louis Art Museum", Sector.CULTURE, "St. Louis", "1 Fine Arts Dr, St. Louis, MO 63110", []),
+]
+
+SAN_ANTONIO_PARTICIPANTS = [
+    # first, last, country, role, organization, language
+    ("Lucía", "Fernández", "Argentina", "Federal prosecutor", "Procuración de Trata y Explotación", "es"),
+    ("Marcos", "Giménez", "Argentina", "Social worker", "Ministerio de Desarrollo Social", "es"),
+    ("Andrea", "Young", "Belize", "Labour officer", "Ministry of Labour", "en"),
+    ("Rodrigo", "Quispe", "Bolivia", "Police investigator", "Fuerza Especial de Lucha Contra el Crimen", "es"),
+    ("Daniela", "Mora", "Costa Rica", "Coordinator", "Coalición Nacional contra el Tráfico Ilícito", "es"),
+    ("Yesenia", "Peralta", "Dominican Republic", "Prosecutor", "Procuraduría General", "es"),
+    ("Carlos", "Henríquez", "El Salvador", "Journalist", "La Prensa Gráfica", "es"),
+    ("Itzel", "Barrios", "Panama", "Shelter director", "Fundación Casa Esperanza", "es"),
+    ("Julio", "Vargas", "Peru", "Public defender", "Defensoría del Pueblo", "es"),
+    ("Rosa", "Huamán", "Peru", "NGO director", "CHS Alternativo", "es"),
+    ("Sofía", "Pereira", "Uruguay", "Policy adviser", "Instituto Nacional de las Mujeres", "pt"),
+]
+
+ST_LOUIS_PARTICIPANTS = [
+    ("Beatriz", "Santos", "Brazil", "Federal police delegate", "Polícia Federal", "pt"),
+    ("Tiago", "Almeida", "Brazil", "Labour inspector", "Ministério do Trabalho", "pt"),
+    ("Valeria", "Ortiz", "Mexico", "Legislative adviser", "Senado de la República", "es"),
+    ("Andrés", "Restrepo", "Colombia", "Migration officer", "Migración Colombia", "es"),
+    ("Gabriela", "Chávez", "Guatemala", "Prosecutor", "Ministerio Público", "es"),
+    ("Kevin", "Palmer", "Jamaica", "Child protection officer", "Child Protection and Family Services Agency", "en"),
+    ("María José", "Benítez", "Paraguay", "Psychologist", "Ministerio de la Mujer", "es"),
+    ("Felipe", "Rojas", "Chile", "Journalist", "Radio Bío-Bío", "es"),
+    ("Camille", "Joseph", "Haiti", "Human rights lawyer", "Office de la Protection du Citoyen", "fr"),
+]
+
+ST_LOUIS_VOLUNTEERS = [
+    # household, contact, email, languages, guests, weekdays
+    ("The Brennan household", "Claire Brennan", "claire.brennan@example.net", "en,es", 3, [6, 7]),
+    ("The Okafor household", "Emeka Okafor", "emeka.okafor@example.net", "en,fr", 3, [5, 6, 7]),
+    ("The Lindqvist household", "Ingrid Lindqvist", "ingrid.lindqvist@example.net", "en,pt", 2, [7]),
+    ("The Morales household", "Hector Morales", "hector.morales@example.net", "en,es", 4, [6, 7]),
+    ("The Chen household", "Lily Chen", "lily.chen@example.net", "en", 2, [1, 2, 3]),
+    ("The Schneider household", "Paul Schneider", "paul.schneider@example.net", "en,de", 3, [7]),
+]
+
+
+def _at(day, hour, minute=0, tz=CENTRAL):
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zoneinfo.ZoneInfo(tz))
+
+
+def _council(slug, name, city):
+    council, _ = Council.objects.get_or_create(
+        slug=slug,
+        defaults={
+            "name": name,
+            "city": city,
+            "time_zone": CENTRAL,
+            "email": f"programs@{slug}.example.org",
+            "survey_url": f"https://survey.example.org/{slug}",
+        },
+    )
+    return council
+
+
+def _staff(council, username, first, last, role):
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(
+        username=username,
+        defaults={
+            "first_name": first,
+            "last_name": last,
+            "email": f"{username}@{council.slug}.example.org",
+            "is_staff": True,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    StaffMembership.objects.get_or_create(user=user, defaults={"council": council, "role": role})
+    return user
+
+
+def _directory(council, orgs):
+    by_name = {}
+    for name, sector, city, address, contacts in orgs:
+        org, _ = HostOrganization.objects.get_or_create(
+            council=council, name=name, defaults={"sector": sector, "city": city, "address": address}
+        )
+        Venue.objects.get_or_create(
+            council=council, name=name, defaults={"organization": org, "address": address, "city": city}
+        )
+        for contact_name, title, email in contacts:
+            Contact.objects.get_or_create(
+                organization=org, name=contact_name, defaults={"title": title, "email": email}
+            )
+        by_name[name] = org
+    return by_name
+
+
+def _participants(program, rows, share_bio=True):
+    people = []
+    for index, (first, last, country, role, org, language) in enumerate(rows):
+        email = (
+            f"{first}.{last}".lower()
+            .replace(" ", "")
+            .replace("á", "a")
+            .replace("é", "e")
+            .replace("í", "i")
+            .replace("ó", "o")
+            .replace("ú", "u")
+            + "@example.com"
+        )
+        person, _ = Participant.objects.get_or_create(
+            program=program,
+            first_name=first,
+            last_name=last,
+            defaults={
+                "country": country,
+                "role": role,
+                "organization": org,
+                "preferred_language": language,
+                "email": email,
+                "bio": f"{role} at {org} ({country}).",
+                "share_bio": share_bio,
+                "share_contact": index % 3 != 0,
+                "media_consent": [Consent.YES, Consent.YES, Consent.NO, Consent.UNKNOWN][index % 4],
+                "dietary_needs": ["", "Vegetarian", "", "No pork", ""][index % 5],
+            },
+        )
+        people.append(person)
+    return people
+
+
+def _item(program, stop, title, starts_at, ends_at, kind, status, org=None, **extra):
+    venue = Venue.objects.filter(council=program.council, name=org.name).first() if org else extra.pop("venue", None)
+    item, created = ItineraryItem.objects.get_or_create(
+        program=program,
+        title=title,
+        defaults={
+            "stop": stop,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "kind": kind,
+            "status": status,
+            "host_organization": org,
+            "venue": venue,
+            **extra,
+        },
+    )
+    if created and org:
+        item.contacts.set(org.contacts.all())
+    return item
+
+
+def _load_san_antonio(council, today):
+    sponsor, _ = Sponsor.objects.get_or_create(council=council, name="U.S. Department of State, IVLP")
+    existing = Program.objects.filter(council=council, sponsor_reference="E/VRC-2019-0618").first()
+    arrival = existing.arrival_date if existing else today - dt.timedelta(days=1)
+    program, _ = Program.objects.get_or_create(
+        council=council,
+        sponsor_reference="E/VRC-2019-0618",
+        defaults={
+            "title": "Combating Trafficking in Persons: A Regional Project for Latin America",
+            "sponsor": sponsor,
+            "program_officer_name": "Karen Mills",
+            "program_officer_email": "karen.mills@example.gov",
+            "theme": "Combating trafficking in persons",
+            "objectives": "Examine U.S. local, state and federal efforts to prevent trafficking, prosecute "
+            "traffickers and protect survivors; build networks across the region.",
+            "arrival_date": arrival,
+            "departure_date": arrival + dt.timedelta(days=4),
+            "status": ProgramStatus.IN_PROGRESS,
+            "accepted_on": arrival - dt.timedelta(days=60),
+            "coordinator": council.memberships.first().user,
+        },
+    )
+    hotel_sa, _ = Hotel.objects.get_or_create(
+        council=council,
+        name="Riverwalk Plaza Hotel",
+        defaults={
+            "address": "100 Villita St, San Antonio, TX 78205",
+            "city": "San Antonio",
+            "phone": "+1 210 555 0100",
+        },
+    )
+    hotel_laredo, _ = Hotel.objects.get_or_create(
+        council=council,
+        name="La Posada Hotel",
+        defaults={"address": "1000 Zaragoza St, Laredo, TX 78040", "city": "Laredo", "phone": "+1 956 555 0199"},
+    )
+    vendor, _ = TransportVendor.objects.get_or_create(
+        council=council,
+        name="Alamo City Coaches",
+        defaults={"kind": VendorKind.COMPANY, "contact_name": "Rudy Garza", "phone": "+1 210 555 0142"},
+    )
+    san_antonio, _ = Stop.objects.get_or_create(
+        program=program,
+        city="San Antonio",
+        defaults={
+            "region": "Texas",
+            "start_date": arrival,
+            "end_date": arrival + dt.timedelta(days=3),
+            "time_zone": CENTRAL,
+            "hotel": hotel_sa,
+        },
+    )
+    laredo, _ = Stop.objects.get_or_create(
+        program=program,
+        city="Laredo",
+        defaults={
+            "region": "Texas",
+            "start_date": arrival + dt.timedelta(days=3),
+            "end_date": arrival + dt.timedelta(days=4),
+            "time_zone": CENTRAL,
+            "hotel": hotel_laredo,
+        },
+    )
+    people = _participants(program, SAN_ANTONIO_PARTICIPANTS)
+    interpreter, _ = ProgramStaffMember.objects.get_or_create(
+        program=program,
+        name="Elena Ruiz",
+        defaults={
+            "role": ProgramStaffRole.INTERPRETER,
+            "languages": "es,en",
+            "email": "elena.ruiz@example.com",
+            "preferred_language": "es",
+        },
+    )
+    ProgramStaffMember.objects.get_or_create(
+        program=program,
+        name="Tom Becker",
+        defaults={"role": ProgramStaffRole.ESCORT, "languages": "en,es", "email": "tom.becker@example.com"},
+    )
+    for person in people:
+        HotelBooking.objects.get_or_create(
+            stop=san_antonio, participant=person, defaults={"confirmation_number": f"RWP-{person.pk:05d}"}
+        )
+        HotelBooking.objects.get_or_create(
+            stop=laredo, participant=person, defaults={"confirmation_number": f"LPH-{person.pk:05d}"}
+        )
+        if not person.flights.exists():
+            Flight.objects.create(
+                participant=person,
+                direction=FlightDirection.ARRIVAL,
+                carrier="American Airlines",
+                number="AA 1457",
+                from_airport="DFW",
+                to_airport="SAT",
+                departs_at=_at(arrival, 13, 5),
+                arrives_at=_at(arrival, 14, 20),
+            )
+    orgs = _directory(council, SAN_ANTONIO_ORGS)
+    d = [arrival + dt.timedelta(days=n) for n in range(5)]
+    group = {"interpreter": interpreter}
+    _item(
+        program,
+        san_antonio,
+        "Airport pick-up and hotel check-in",
+        _at(d[0], 14, 30),
+        _at(d[0], 16, 0),
+        ItemKind.TRAVEL,
+        ItemStatus.CONFIRMED,
+        transport_vendor=vendor,
+        pickup_at=_at(d[0], 14, 30),
+        pickup_location="San Antonio International Airport, Terminal A arrivals",
+    )
+    _item(
+        program,
+        san_antonio,
+        "Welcome briefing at the council",
+        _at(d[0], 17, 0),
+        _at(d[0], 18, 0),
+        ItemKind.BRIEFING,
+        ItemStatus.CONFIRMED,
+        visitor_notes="Bring your passport and program book.",
+        **group,
+    )
+    _item(
+        program,
+        san_antonio,
+        "Younger Women's Task Force: prevention starts early",
+        _at(d[1], 9, 0),
+        _at(d[1], 10, 30),
+        ItemKind.MEETING,
+        ItemStatus.CONFIRMED,
+        orgs["AAUW Younger Women's Task Force"],
+        topic="Organizing younger women and their allies against trafficking",
+        dress_code="Business casual",
+        internal_notes="Parking validated at the front desk.",
+        **group,
+    )
+    _item(
+        program,
+        san_antonio,
+        "Labor trafficking case study with the Express-News data desk",
+        _at(d[1], 11, 0),
+        _at(d[1], 12, 15),
+        ItemKind.MEETING,
+        ItemStatus.CONFIRMED,
+        orgs["San Antonio Express-News"],
+        topic="How a newsroom investigated labor trafficking in South Texas with data",
+        **group,
+    )
+    _item(
+        program,
+        san_antonio,
+        "Lunch at Market Square",
+        _at(d[1], 12, 30),
+        _at(d[1], 13, 45),
+        ItemKind.MEAL,
+        ItemStatus.CONFIRMED,
+        visitor_notes="Lunch is covered by the program.",
+    )
+    _item(
+        program,
+        san_antonio,
+        "Immigration Liaison, Office of the City Manager",
+        _at(d[1], 14, 0),
+        _at(d[1], 15, 15),
+        ItemKind.MEETING,
+        ItemStatus.CONFIRMED,
+        orgs["City of San Antonio, Office of the City Manager"],
+        topic="The city's network for immigrants and the new Migrant Resource Center",
+        **group,
+    )
+    _item(
+        program,
+        san_antonio,
+        "Bexar County District Attorney: the anti-trafficking task force",
+        _at(d[1], 15, 45),
+        _at(d[1], 17, 0),
+        ItemKind.MEETING,
+        ItemStatus.REQUESTED,
+        orgs["Bexar County Criminal District Attorney's Office"],
+        topic="Prosecution and victim outreach; migrants' vulnerability",
+        what_to_bring="Photo ID for security",
+        internal_notes="Security screening: send the participant list 48 hours ahead.",
+        **group,
+    )
+    _item(
+        program,
+        san_antonio,
+        "Alamo Area Coalition Against Trafficking",
+        _at(d[2], 9, 30),
+        _at(d[2], 11, 30),
+        ItemKind.MEETING,
+        ItemStatus.CONFIRMED,
+        orgs["Alamo Area Coalition Against Trafficking"],
+        topic="A multi-agency coalition: prosecution, prevention and services",
+        **group,
+    )
+    _item(
+        program,
+        san_antonio,
+        "Historic San Antonio and the River Walk",
+        _at(d[2], 14, 0),
+        _at(d[2], 17, 30),
+        ItemKind.CULTURAL,
+        ItemStatus.CONFIRMED,
+        visitor_notes="Comfortable shoes; water and sun hat.",
+    )
+    _item(
+        program,
+        laredo,
+        "Coach to Laredo",
+        _at(d[3], 6, 30),
+        _at(d[3], 9, 0),
+        ItemKind.TRAVEL,
+        ItemStatus.CONFIRMED,
+        transport_vendor=vendor,
+        pickup_at=_at(d[3], 6, 15),
+        pickup_location="Riverwalk Plaza Hotel lobby",
+        visitor_notes="Check out before boarding; bags travel with us.",
+    )
+    _item(
+        program,
+        laredo,
+        "Site visit: Rio Grande Detention Center",
+        _at(d[3], 9, 30),
+        _at(d[3], 11, 0),
+        ItemKind.SITE_VISIT,
+        ItemStatus.CONFIRMED,
+        orgs["ICE Rio Grande Detention Center"],
+        what_to_bring="Passport (required at the gate)",
+        dress_code="No sleeveless tops",
+        **group,
+    )
+    _item(
+        program,
+        laredo,
+        "Casa de Misericordia shelter",
+        _at(d[3], 12, 0),
+        _at(d[3], 13, 30),
+        ItemKind.SITE_VISIT,
+        ItemStatus.CONFIRMED,
+        orgs["Casa de Misericordia"],
+        internal_notes="No photos inside the shelter, whatever the consent.",
+        **group,
+    )
+    _item(
+        program,
+        laredo,
+        "Texas RioGrande Legal Aid",
+        _at(d[3], 14, 30),
+        _at(d[3], 16, 0),
+        ItemKind.MEETING,
+        ItemStatus.IDEA,
+        orgs["Texas RioGrande Legal Aid"],
+        topic="Legal aid for immigrants and survivors",
+        **group,
+    )
+    _item(
+        program,
+        laredo,
+        "Departure: transfer to Laredo International Airport",
+        _at(d[4], 8, 0),
+        _at(d[4], 9, 0),
+        ItemKind.TRAVEL,
+        ItemStatus.CONFIRMED,
+        transport_vendor=vendor,
+        pickup_at=_at(d[4], 7, 45),
+        pickup_location="La Posada Hotel lobby",
+    )
+    return program
+
+
+def _load_st_louis(council, today):
+    sponsor, _ = Sponsor.objects.get_or_create(council=council, name="U.S. Department of State, IVLP")
+    existing = Program.objects.filter(council=council, sponsor_reference="E/VRC-2019-0920").first()
+    if existing:
+        arrival = existing.arrival_date
+    else:
+        arrival = today + dt.timedelta(days=14)
+        arrival += dt.timedelta(days=(5 - arrival.weekday()) % 7)  # arrives late on a Saturday
+    program, _ = Program.objects.get_or_create(
+        council=council,
+        sponsor_reference="E/VRC-2019-0920",
+        defaults={
+            "title": "Combating Trafficking in Persons",
+            "sponsor": sponsor,
+            "program_officer_name": "Daniel Ortega",
+            "program_officer_email": "daniel.ortega@example.gov",
+            "theme": "Combating trafficking in persons",
+            "objectives": "Meet the networks that connect survivors to care; see how media and coalitions raise "
+            "public awareness.",
+            "arrival_date": arrival,
+            "departure_date": arrival + dt.timedelta(days=4),
+            "status": ProgramStatus.CONFIRMED,
+            "has_home_hospitality": True,
+            "accepted_on": today - dt.timedelta(days=30),
+            "coordinator": council.memberships.first().user,
+        },
+    )
+    hotel, _ = Hotel.objects.get_or_create(
+        council=council,
+        name="Union Station Hotel",
+        defaults={"address": "1820 Market St, St. Louis, MO 63103", "city": "St. Louis", "phone": "+1 314 555 0123"},
+    )
+    stop, _ = Stop.objects.get_or_create(
+        program=program,
+        city="St. Louis",
+        defaults={
+            "region": "Missouri",
+            "start_date": arrival,
+            "end_date": arrival + dt.timedelta(days=4),
+            "time_zone": CENTRAL,
+            "hotel": hotel,
+        },
+    )
+    people = _participants(program, ST_LOUIS_PARTICIPANTS)
+    interpreter, _ = ProgramStaffMember.objects.get_or_create(
+        program=program,
+        name="Paulo Mendes",
+        defaults={
+            "role": ProgramStaffRole.INTERPRETER,
+            "languages": "pt,es,en",
+            "email": "paulo.mendes@example.com",
+            "preferred_language": "pt",
+        },
+    )
+    orgs = _directory(council, ST_LOUIS_ORGS)
+    d = [arrival + dt.timedelta(days=n) for n in range(5)]
+    group = {"interpreter": interpreter}
+    _item(
+        program,
+        stop,
+        "Arrival and hotel check-in",
+        _at(d[0], 21, 0),
+        _at(d[0], 22, 30),
+        ItemKind.TRAVEL,
+        ItemStatus.CONFIRMED,
+        pickup_location="St. Louis Lambert International Airport, Terminal 1",
+    )
+    _item(
+        program,
+        stop,
+        "The Gateway Arch",
+        _at(d[1], 9, 30),
+        _at(d[1], 12, 0),
+        ItemKind.CULTURAL,
+        ItemStatus.CONFIRMED,
+        orgs["Gateway Arch National Park"],
+        visitor_notes="Tram tickets are reserved for 10:00.",
+    )
+    _item(
+        program,
+        stop,
+        "Saint Louis Art Museum",
+        _at(d[1], 13, 30),
+        _at(d[1], 16, 0),
+        ItemKind.CULTURAL,
+        ItemStatus.CONFIRMED,
+        orgs["Saint Louis Art Museum"],
+    )
+    _item(
+        program,
+        stop,
+        "Human Trafficking Collaborative Network",
+        _at(d[2], 9, 0),
+        _at(d[2], 11, 30),
+        ItemKind.MEETING,
+        ItemStatus.CONFIRMED,
+        orgs["Washington University Human Trafficking Collaborative Network"],
+        topic="Health care, prosecution and hotlines: a university network and its partners",
+        **group,
+    )
+    _item(
+        program,
+        stop,
+        "Reporting on trafficking at the Post-Dispatch",
+        _at(d[2], 14, 0),
+        _at(d[2], 15, 30),
+        ItemKind.MEETING,
+        ItemStatus.REQUESTED,
+        orgs["St. Louis Post-Dispatch"],
+        **group,
+    )
+    _item(
+        program,
+        stop,
+        "Gateway Human Trafficking and partners",
+        _at(d[3], 9, 0),
+        _at(d[3], 11, 30),
+        ItemKind.MEETING,
+        ItemStatus.CONFIRMED,
+        orgs["Gateway Human Trafficking"],
+        topic="Connecting victims to resources; U.S. citizens and foreign nationals",
+        **group,
+    )
+    _item(
+        program,
+        stop,
+        "Healing Action Network",
+        _at(d[3], 13, 30),
+        _at(d[3], 15, 0),
+        ItemKind.MEETING,
+        ItemStatus.CONFIRMED,
+        orgs["Healing Action Network"],
+        topic="Community awareness and survivor care",
+        **group,
+    )
+
+    volunteers = []
+    for household, contact, email, languages, guests, weekdays in ST_LOUIS_VOLUNTEERS:
+        volunteer, _ = Volunteer.objects.get_or_create(
+            council=council,
+            email=email,
+            defaults={
+                "household_name": household,
+                "contact_name": contact,
+                "languages": languages,
+                "max_guests": guests,
+                "available_weekdays": weekdays,
+                "city": "St. Louis",
+                "vetting_status": VettingStatus.VETTED,
+                "vetted_on": today - dt.timedelta(days=200),
+                "address": "St. Louis, MO",
+            },
+        )
+        volunteers.append(volunteer)
+    slot, _ = HospitalitySlot.objects.get_or_create(
+        program=program,
+        stop=stop,
+        starts_at=_at(d[1], 18, 0),
+        defaults={
+            "ends_at": _at(d[1], 21, 0),
+            "guests_per_host": 3,
+            "hosts_needed": 3,
+            "meeting_point": "Union Station Hotel lobby, 17:40",
+            "invitation_deadline": _at(d[0] - dt.timedelta(days=7), 17, 0),
+        },
+    )
+    answers = [
+        InvitationStatus.ACCEPTED,
+        InvitationStatus.ACCEPTED,
+        InvitationStatus.PENDING,
+        InvitationStatus.DECLINED,
+    ]
+    for volunteer, status in zip(volunteers, answers, strict=False):
+        invitation, created = Invitation.objects.get_or_create(
+            slot=slot,
+            volunteer=volunteer,
+            defaults={
+                "status": status,
+                "expires_at": slot.invitation_deadline,
+                "responded_at": None if status == InvitationStatus.PENDING else timezone.now(),
+            },
+        )
+        if created and status == InvitationStatus.ACCEPTED:
+            HospitalitySlot.objects.filter(pk=slot.pk).update(accepted_hosts=slot.accepted_hosts + 1)
+            slot.refresh_from_db()
+    accepted = list(slot.invitations.filter(status=InvitationStatus.ACCEPTED).order_by("pk"))
+    for index, invitation in enumerate(accepted):
+        guests = people[index * 3 : (index + 1) * 3]
+        for guest in guests:
+            GuestAssignment.objects.get_or_create(slot=slot, participant=guest, defaults={"invitation": invitation})
+        if invitation.item_id is None:
+            item = ItineraryItem.objects.create(
+                program=program,
+                stop=stop,
+                kind=ItemKind.HOME_HOSPITALITY,
+                status=ItemStatus.CONFIRMED,
+                title=f"Home hospitality dinner: {invitation.volunteer.household_name}",
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                whole_group=False,
+                pickup_location=slot.meeting_point,
+                pickup_at=slot.starts_at - dt.timedelta(minutes=20),
+            )
+            item.participants.set(guests)
+            invitation.item = item
+            invitation.save(update_fields=["item"])
+    return program
+
+
+def _queue_digest(council, program):
+    coordinator = program.coordinator
+    waiting = program.items.filter(status__in=[ItemStatus.IDEA, ItemStatus.REQUESTED]).order_by("starts_at")
+    queue_email(
+        council=council,
+        program=program,
+        kind=NotificationKind.STAFF_DIGEST,
+        recipient_type=RecipientType.STAFF,
+        recipient_id=coordinator.pk,
+        recipient_name=coordinator.get_full_name(),
+        recipient_email=coordinator.email,
+        template="notifications/email/staff_digest",
+        context={"program": program, "items": list(waiting)},
+        dedupe_key=f"demo-digest:{program.pk}",
+        essential=False,
+    )
+
+
+@transaction.atomic
+def load_demo(*, today=None):
+    today = today or timezone.localdate(timezone=zoneinfo.ZoneInfo(CENTRAL))
+    san_antonio = _council("saciv", "San Antonio Council for International Visitors", "San Antonio")
+    st_louis = _council("stl-civ", "St. Louis Council for International Visitors", "St. Louis")
+    _staff(san_antonio, "coordinator", "Maya", "Lopez", StaffRole.COORDINATOR)
+    _staff(san_antonio, "council-admin", "Robert", "Hale", StaffRole.ADMIN)
+    _staff(st_louis, "stl-coordinator", "Grace", "Kim", StaffRole.COORDINATOR)
+    programs = [_load_san_antonio(san_antonio, today), _load_st_louis(st_louis, today)]
+    for program in programs:
+        _queue_digest(program.council, program)
+    return ", ".join(f"{p.title} ({p.arrival_date:%Y-%m-%d}, {p.items.count()} items)" for p in programs)

@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from councils.admin_scoping import CouncilScopedAdmin, CouncilScopedInline
+from hospitality.models import GuestAssignment, HospitalitySlot, Invitation, Volunteer, VolunteerAvailability
+
+
+class AvailabilityInline(CouncilScopedInline):
+    model = VolunteerAvailability
+
+
+@admin.register(Volunteer)
+class VolunteerAdmin(CouncilScopedAdmin):
+    list_display = ["household_name", "contact_name", "city", "max_guests", "vetting_status", "active"]
+    list_filter = ["vetting_status", "active"]
+    search_fields = ["household_name", "contact_name", "email"]
+    inlines = [AvailabilityInline]
+    exclude = ["user"]
+
+
+@admin.register(HospitalitySlot)
+class HospitalitySlotAdmin(CouncilScopedAdmin):
+    council_lookup = "program__council"
+    list_display = ["program", "starts_at", "meal", "hosts_needed", "accepted_hosts"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(CouncilScopedAdmin):
+    council_lookup = "slot__program__council"
+    list_display = ["volunteer", "slot", "status", "expires_at"]
+    list_filter = ["status"]
+
+
+@admin.register(GuestAssignment)
+class GuestAssignmentAdmin(CouncilScopedAdmin):
+    council_lookup = "slot__program__council"
+    list_display = ["participant", "invitation", "slot"]

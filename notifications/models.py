@@ -1,0 +1,58 @@
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from notifications.enums import NotificationKind, NotificationState, RecipientType
+
+
+class Notification(models.Model):
+    """One message to one person: the outbox row is the truth about what was, or will be, sent.
+
+    Rendered in the recipient's language when it is queued, in the same transaction as the change that
+    causes it. ``dedupe_key`` makes "send at most once per purpose" a database rule.
+    """
+
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="notifications")
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    essential = models.BooleanField(
+        _("essential"),
+        default=True,
+        help_text=_("Non-essential mail respects opt-outs and carries an unsubscribe link."),
+    )
+    recipient_type = models.CharField(_("recipient type"), max_length=20, choices=RecipientType.choices)
+    recipient_id = models.PositiveBigIntegerField(null=True, blank=True)
+    recipient_name = models.CharField(_("recipient"), max_length=200)
+    recipient_email = models.EmailField(_("email"))
+    language = models.CharField(_("language"), max_length=8, default="en")
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    # [{"filename": ..., "mimetype": ..., "content": <text>}]
+    attachments = models.JSONField(default=list, blank=True)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=NotificationState.choices, default=NotificationState.QUEUED
+    )
+    send_after = models.DateTimeField(_("send after"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            # The dispatcher picks due queued rows in order.
+            models.Index(fields=["state", "send_after"], name="notification_due_idx"),
+            # The staff outbox lists a council's rows, newest first.
+            models.Index(fields=["council", "-created_at"], name="notification_council_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.recipient_email}"

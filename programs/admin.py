@@ -1,0 +1,42 @@
+from django.contrib import admin
+
+from councils.admin_scoping import CouncilScopedAdmin, CouncilScopedInline
+from programs.models import Participant, Program, ProgramStaffMember, Sponsor, Stop
+
+
+class StopInline(CouncilScopedInline):
+    model = Stop
+
+
+@admin.register(Sponsor)
+class SponsorAdmin(CouncilScopedAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+@admin.register(Program)
+class ProgramAdmin(CouncilScopedAdmin):
+    list_display = ["title", "arrival_date", "departure_date", "status", "has_home_hospitality"]
+    list_filter = ["status", "program_type"]
+    search_fields = ["title", "sponsor_reference"]
+    inlines = [StopInline]
+
+
+@admin.register(Stop)
+class StopAdmin(CouncilScopedAdmin):
+    council_lookup = "program__council"
+    list_display = ["city", "program", "start_date", "end_date", "time_zone"]
+
+
+@admin.register(Participant)
+class ParticipantAdmin(CouncilScopedAdmin):
+    council_lookup = "program__council"
+    list_display = ["full_name", "country", "program", "preferred_language", "media_consent"]
+    list_filter = ["preferred_language", "media_consent"]
+    search_fields = ["first_name", "last_name", "country", "organization"]
+
+
+@admin.register(ProgramStaffMember)
+class ProgramStaffMemberAdmin(CouncilScopedAdmin):
+    council_lookup = "program__council"
+    list_display = ["name", "role", "program"]
