@@ -6,6 +6,9 @@ import socket
 import pytest
 from django.db import connection
 
+# Playwright's sync API runs an event loop in the test thread; Django's ORM is used in the same thread on purpose.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "logistics",
     "hospitality",
     "notifications",
+    "visitors",
     "demo",
 ]
 

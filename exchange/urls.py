@@ -11,5 +11,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("outbox/", include("notifications.urls")),
+    path("itinerary/", include("meetings.urls")),
+    path("hospitality/", include("hospitality.urls")),
+    path("v/", include("visitors.urls")),
     path("", include("programs.urls")),
 ]

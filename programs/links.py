@@ -1,0 +1,62 @@
+"""Personal links: a participant or program staff member opens their schedule without a password.
+
+A link carries a signature over (kind, id, link_version); nothing secret is stored. Re-issuing bumps the version
+so every older link stops working; revoking cuts access until staff re-issue. A link also expires some days after
+the program ends.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from programs.models import Participant, ProgramStaffMember
+
+SALT = "exchange.personal-link"
+VALID_AFTER_DEPARTURE = dt.timedelta(days=30)
+_KINDS = {"p": Participant, "s": ProgramStaffMember}
+_CODES = {model: code for code, model in _KINDS.items()}
+
+
+def make_token(holder):
+    return signing.dumps([_CODES[type(holder)], holder.pk, holder.link_version], salt=SALT, compress=False)
+
+
+def personal_link_path(holder):
+    return reverse("visitors:today", kwargs={"token": make_token(holder)})
+
+
+def personal_link_url(holder):
+    return settings.SITE_URL + personal_link_path(holder)
+
+
+def resolve_token(token, *, now=None):
+    """The participant or program staff member a token grants, or None if it is forged, stale, revoked or expired."""
+    try:
+        code, pk, version = signing.loads(token, salt=SALT)
+        model = _KINDS[code]
+    except (signing.BadSignature, ValueError, TypeError, KeyError):
+        return None
+    holder = model.objects.select_related("program", "program__council").filter(pk=pk).first()
+    if holder is None or holder.link_version != version or holder.link_revoked_at is not None:
+        return None
+    now = now or timezone.now()
+    expires = dt.datetime.combine(holder.program.departure_date + VALID_AFTER_DEPARTURE, dt.time.max, tzinfo=dt.UTC)
+    if now > expires:
+        return None
+    return holder
+
+
+def revoke_link(holder):
+    type(holder).objects.filter(pk=holder.pk).update(link_revoked_at=timezone.now())
+    holder.refresh_from_db(fields=["link_revoked_at"])
+
+
+def reissue_link(holder):
+    """A new link; every earlier link of this person stops working."""
+    type(holder).objects.filter(pk=holder.pk).update(link_version=F("link_version") + 1, link_revoked_at=None)
+    holder.refresh_from_db(fields=["link_version", "link_revoked_at"])
+    return personal_link_url(holder)
