@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "hospitality",
     "notifications",
     "visitors",
+    "lifecycle",
     "demo",
 ]
 

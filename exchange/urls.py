@@ -14,5 +14,6 @@ urlpatterns = [
     path("itinerary/", include("meetings.urls")),
     path("hospitality/", include("hospitality.urls")),
     path("v/", include("visitors.urls")),
+    path("lifecycle/", include("lifecycle.urls")),
     path("", include("programs.urls")),
 ]
