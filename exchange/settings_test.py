@@ -6,6 +6,7 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use
 os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("EXCHANGE_VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test"))
 # Tests that need a broker start their own worker against Redis; the rest publish nowhere.
 os.environ.setdefault("CELERY_BROKER_URL", "memory://")
