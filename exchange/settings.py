@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "notifications",
     "visitors",
     "lifecycle",
+    "audit",
     "demo",
 ]
 
@@ -108,7 +109,13 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses sign-in attempts from a locked-out account or address before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Home-hospitality volunteers sign in from an emailed link (django-sesame); they have no usable password.
+    "sesame.backends.ModelBackend",
 ]
+# A volunteer's sign-in link works for 14 days; staff revoke every link of a volunteer by rotating the
+# (unusable) password, which the token is bound to.
+SESAME_MAX_AGE = dt.timedelta(days=14)
+SESAME_INVALIDATE_ON_PASSWORD_CHANGE = True
 # Sign-in lockout: after AXES_FAILURE_LIMIT failures an account, and separately an address, waits for the cool-off.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
@@ -196,11 +203,25 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-notifications": {"task": "notifications.send_due", "schedule": 30.0},
     # Gives back rows a killed worker left half-claimed.
     "release-stale-claims": {"task": "notifications.release_stale_claims", "schedule": 300.0},
+    # Queues tomorrow's schedule for each visitor once the council's send time has come in the stop's zone.
+    "queue-daily-schedules": {"task": "notifications.queue_daily_schedules", "schedule": 300.0},
+    # Queues host and volunteer reminders inside their lead time, and staff reminders about unanswered requests.
+    "queue-reminders": {"task": "notifications.queue_reminders", "schedule": 300.0},
+    # Turns item edits whose merge window has passed into one change notice per person (or nothing if undone).
+    "flush-change-notices": {"task": "notifications.flush_change_notices", "schedule": 60.0},
+    # Marks hospitality invitations expired once their answer deadline has passed.
+    "expire-hospitality-invitations": {"task": "hospitality.expire_invitations", "schedule": 600.0},
+    # Reminds host contacts once, a day before a meeting request's deadline; marks unanswered requests expired.
+    "meeting-request-deadlines": {"task": "meetings.meeting_request_deadlines", "schedule": 900.0},
 }
 
 # Notifications
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
 NOTIFICATION_BATCH_SIZE = env_int("NOTIFICATION_BATCH_SIZE", 200)
+# A row left in "sending" this long is taken to belong to a worker that died, and is queued again.
+NOTIFICATION_STALE_CLAIM_SECONDS = env_int("NOTIFICATION_STALE_CLAIM_SECONDS", 600)
+# Edits of a confirmed item within this window are merged into one change notice.
+NOTIFICATION_CHANGE_WINDOW_MINUTES = env_int("NOTIFICATION_CHANGE_WINDOW_MINUTES", 10)
 
 # Security
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)

@@ -19,5 +19,6 @@ urlpatterns = [
     path("hospitality/", include("hospitality.urls")),
     path("v/", include("visitors.urls")),
     path("lifecycle/", include("lifecycle.urls")),
+    path("audit/", include("audit.urls")),
     path("", include("programs.urls")),
 ]

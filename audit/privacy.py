@@ -1,0 +1,124 @@
+"""Personal data on request: export everything held about a participant or a volunteer, or erase them.
+
+Erasure removes the person from every page and from future notifications while the itinerary stays consistent:
+items stay, the person is no longer among their attendees; a volunteer's future dinners are cancelled and their
+places given back to the slot.
+"""
+
+from django.db import transaction
+from django.db.models import F
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from hospitality.enums import InvitationStatus
+from hospitality.models import HospitalitySlot
+from meetings.enums import ItemStatus
+from notifications.enums import NotificationState, RecipientType
+from notifications.models import Notification
+
+ERASED_EMAIL = "erased@example.invalid"
+ERASED_TEXT = "[erased on request]"
+
+
+def _plain(instance, exclude=()):
+    data = model_to_dict(instance, exclude=exclude)
+    return {key: (value.isoformat() if hasattr(value, "isoformat") else value) for key, value in data.items()}
+
+
+def _messages(recipient_type, recipient_id):
+    rows = Notification.objects.filter(recipient_type=recipient_type, recipient_id=recipient_id).order_by("created_at")
+    return [
+        {
+            "kind": n.kind,
+            "subject": n.subject,
+            "state": n.state,
+            "queued": n.created_at.isoformat(),
+            "sent": n.sent_at.isoformat() if n.sent_at else None,
+        }
+        for n in rows
+    ]
+
+
+def export_participant(participant):
+    from meetings.queries import items_for_participant
+
+    return {
+        "participant": _plain(participant, exclude=["link_version"]),
+        "program": participant.program.title,
+        "items": [
+            {
+                "title": item.title,
+                "starts_at": item.starts_at.isoformat(),
+                "ends_at": item.ends_at.isoformat(),
+                "status": item.status,
+            }
+            for item in items_for_participant(participant)
+        ],
+        "flights": [_plain(f, exclude=["participant"]) for f in participant.flights.all()],
+        "hotel_bookings": [
+            {"stop": str(b.stop), "confirmation_number": b.confirmation_number}
+            for b in participant.hotel_bookings.select_related("stop")
+        ],
+        "hospitality": [
+            str(a.invitation.volunteer)
+            for a in participant.hospitality_assignments.select_related("invitation__volunteer")
+        ],
+        "messages": _messages(RecipientType.PARTICIPANT, participant.pk),
+    }
+
+
+def export_volunteer(volunteer):
+    return {
+        "volunteer": _plain(volunteer, exclude=["user"]),
+        "available_dates": [a.date.isoformat() for a in volunteer.available_dates.all()],
+        "invitations": [
+            {
+                "slot": inv.slot.starts_at.isoformat(),
+                "program": inv.slot.program.title,
+                "status": inv.status,
+                "note": inv.note,
+            }
+            for inv in volunteer.invitations.select_related("slot__program")
+        ],
+        "messages": _messages(RecipientType.VOLUNTEER, volunteer.pk),
+    }
+
+
+def _scrub_messages(recipient_type, recipient_id):
+    rows = Notification.objects.filter(recipient_type=recipient_type, recipient_id=recipient_id)
+    rows.filter(state__in=[NotificationState.QUEUED, NotificationState.FAILED]).update(
+        state=NotificationState.CANCELLED
+    )
+    rows.update(
+        recipient_name=ERASED_TEXT, recipient_email=ERASED_EMAIL, body_text=ERASED_TEXT, body_html="", attachments=[]
+    )
+
+
+@transaction.atomic
+def erase_participant(*, participant):
+    """Delete the participant and everything that names them; their items stay for the rest of the group."""
+    _scrub_messages(RecipientType.PARTICIPANT, participant.pk)
+    participant.delete()  # cascades: item attendance, hotel bookings, flights, guest assignments
+
+
+@transaction.atomic
+def erase_volunteer(*, volunteer):
+    """Delete the volunteer. Future dinners they accepted are cancelled and their places given back."""
+    now = timezone.now()
+    accepted = volunteer.invitations.filter(status=InvitationStatus.ACCEPTED).select_related("slot", "item")
+    for invitation in accepted.order_by("slot_id"):
+        if invitation.slot.starts_at > now:
+            HospitalitySlot.objects.filter(pk=invitation.slot_id, accepted_hosts__gt=0).update(
+                accepted_hosts=F("accepted_hosts") - 1
+            )
+            if invitation.item:
+                invitation.item.status = ItemStatus.CANCELLED
+        if invitation.item:
+            invitation.item.title = "Home hospitality dinner"
+            invitation.item.sequence += 1
+            invitation.item.save(update_fields=["status", "title", "sequence", "updated_at"])
+    _scrub_messages(RecipientType.VOLUNTEER, volunteer.pk)
+    user = volunteer.user
+    volunteer.delete()  # cascades: invitations, guest assignments, availability
+    if user is not None:
+        user.delete()

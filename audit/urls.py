@@ -1,0 +1,11 @@
+from django.urls import path
+
+from audit import views
+
+app_name = "audit"
+
+urlpatterns = [
+    path("", views.log, name="log"),
+    path("<str:kind>/<int:person_id>/export/", views.export, name="export"),
+    path("<str:kind>/<int:person_id>/erase/", views.erase, name="erase"),
+]
