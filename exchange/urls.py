@@ -6,6 +6,7 @@ from exchange import health
 
 urlpatterns = [
     path("health/", health.health, name="health"),
+    path("health/ping/", health.ping, name="ping"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
