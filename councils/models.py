@@ -24,6 +24,9 @@ class Council(models.Model):
     host_reminder_hours = models.PositiveIntegerField(_("host reminder lead time (hours)"), default=48)
     volunteer_reminder_hours = models.PositiveIntegerField(_("volunteer reminder lead time (hours)"), default=48)
     daily_schedule_time = models.TimeField(_("daily schedule send time (local)"), default=dt.time(19, 0))
+    # Non-essential mail that falls inside quiet hours (recipient's local time) waits until they end.
+    quiet_hours_start = models.TimeField(_("quiet hours start (local)"), default=dt.time(21, 0))
+    quiet_hours_end = models.TimeField(_("quiet hours end (local)"), default=dt.time(7, 0))
 
     class Meta:
         ordering = ["name"]

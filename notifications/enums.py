@@ -20,7 +20,8 @@ class NotificationState(models.TextChoices):
     QUEUED = "queued", _("Queued")
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
+    # The dead letter: every attempt failed; the last error is kept and staff may send it again.
+    FAILED = "failed", _("Failed (dead letter)")
     CANCELLED = "cancelled", _("Cancelled")
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -56,3 +57,27 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.recipient_email}"
+
+
+class PendingChange(models.Model):
+    """Edits of a confirmed item waiting for their merge window to close.
+
+    ``before`` is the item's visitor-facing state before the FIRST edit of the window; later edits keep it, so
+    that when the window closes the notice compares the original with the item as it is then (and an edit that
+    was undone compares equal and sends nothing).
+    """
+
+    item = models.OneToOneField("meetings.ItineraryItem", on_delete=models.CASCADE, related_name="pending_change")
+    before = models.JSONField()
+    first_at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        ordering = ["first_at", "pk"]
+        indexes = [
+            # The flush task picks changes whose window has closed, oldest first.
+            models.Index(fields=["first_at"], name="pendingchange_first_at_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.item_id} since {self.first_at:%Y-%m-%d %H:%M}"

@@ -4,19 +4,22 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
+from notifications import preferences
 from notifications.enums import NotificationState
 from notifications.models import Notification
 
 log = logging.getLogger(__name__)
 
-# How long a claimed row may stay in "sending" before it is considered abandoned by a killed worker.
-STALE_CLAIM_AFTER = dt.timedelta(minutes=10)
+
+def stale_claim_after():
+    """How long a claimed row may stay in "sending" before it is considered abandoned by a killed worker."""
+    return dt.timedelta(seconds=settings.NOTIFICATION_STALE_CLAIM_SECONDS)
 
 
 def _render_plain(name, context):
@@ -51,12 +54,34 @@ def queue_email(
     send_after=None,
     essential=True,
     attachments=(),
+    time_zone=None,
 ):
     """Write one outbox row (or return the one that already has this dedupe key).
 
     Call it inside the transaction of the change that causes the message: the row commits or rolls back with
     it, and the worker is only told once the transaction has committed.
+
+    Non-essential mail (``essential=False``) is not written for a person who opted out (returns None), carries
+    an unsubscribe link, and waits until the council's quiet hours end in ``time_zone`` (the recipient's local
+    zone; the council's when not given).
     """
+    send_after = send_after or timezone.now()
+    if not essential:
+        if preferences.has_opted_out(recipient_type=recipient_type, recipient_id=recipient_id):
+            return None
+        if preferences.can_opt_out(recipient_type) and recipient_id is not None:
+            context = {
+                **context,
+                "unsubscribe_url": preferences.unsubscribe_url(
+                    recipient_type=recipient_type, recipient_id=recipient_id
+                ),
+            }
+        send_after = preferences.end_of_quiet_hours(
+            send_after,
+            start=council.quiet_hours_start,
+            end=council.quiet_hours_end,
+            time_zone=time_zone or council.time_zone,
+        )
     subject, body_text, body_html = render_message(template=template, context=context, language=language)
     try:
         with transaction.atomic():
@@ -75,7 +100,7 @@ def queue_email(
                 body_html=body_html,
                 attachments=list(attachments),
                 dedupe_key=dedupe_key,
-                send_after=send_after or timezone.now(),
+                send_after=send_after,
             )
     except IntegrityError:
         return Notification.objects.get(dedupe_key=dedupe_key)
@@ -94,6 +119,26 @@ def enqueue_delivery(notification_id):
         log.warning("Broker unavailable; notification %s stays queued for the sweep", notification_id, exc_info=True)
 
 
+def claim_due(*, limit, now=None):
+    """Claim up to ``limit`` due rows at once; concurrent sweeps skip each other's rows instead of waiting.
+
+    The rows are locked (``SKIP LOCKED`` where the database has it) and moved to "sending" in one transaction,
+    so two sweeps running at the same moment claim disjoint batches.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(state=NotificationState.QUEUED, send_after__lte=now)
+            .order_by("send_after", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        Notification.objects.filter(pk__in=ids, state=NotificationState.QUEUED).update(
+            state=NotificationState.SENDING, claimed_at=now
+        )
+    return ids
+
+
 def claim(notification_id, *, now=None):
     """Move a due row from queued to sending. Only one caller can win: the update is conditional."""
     now = now or timezone.now()
@@ -110,13 +155,29 @@ def retry_delay(attempts):
     return dt.timedelta(minutes=min(2 ** (attempts - 1), 60))
 
 
-def build_email(notification):
+def message_id(notification):
+    """A Message-ID fixed per row: if a worker dies between the SMTP hand-off and recording it, the retry carries
+    the same id and receiving servers can tell it is the same message."""
+    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+    return f"<notification-{notification.pk}@{host}>"
+
+
+def build_email(notification, *, connection=None):
+    headers = {"X-Exchange-Notification": str(notification.pk), "Message-ID": message_id(notification)}
+    if not notification.essential and preferences.can_opt_out(notification.recipient_type):
+        url = preferences.unsubscribe_url(
+            recipient_type=notification.recipient_type, recipient_id=notification.recipient_id
+        )
+        # RFC 8058 one-click unsubscribe: mail clients POST to the link.
+        headers["List-Unsubscribe"] = f"<{url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMultiAlternatives(
         subject=notification.subject,
         body=notification.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[f"{notification.recipient_name} <{notification.recipient_email}>"],
-        headers={"X-Exchange-Notification": str(notification.pk)},
+        headers=headers,
+        connection=connection,
     )
     if notification.body_html:
         message.attach_alternative(notification.body_html, "text/html")
@@ -129,17 +190,26 @@ def deliver(notification_id):
     """Send one row if it is due and nobody else is sending it. Returns True if this call sent it."""
     if not claim(notification_id):
         return False
-    notification = Notification.objects.get(pk=notification_id)
+    return _send_claimed(Notification.objects.get(pk=notification_id))
+
+
+def _send_claimed(notification, *, connection=None):
+    """Send a row this caller has claimed, and record the outcome on it."""
     try:
-        build_email(notification).send()
+        build_email(notification, connection=connection).send()
     except Exception as exc:  # noqa: BLE001 - every send failure is recorded on the row and retried
+        if connection is not None:
+            # A broken SMTP session must not fail the rest of the batch: the next send opens a new one.
+            connection.close()
         record_failure(notification, exc)
         return False
-    notification.state = NotificationState.SENT
-    notification.sent_at = timezone.now()
-    notification.attempts += 1
-    notification.last_error = ""
-    notification.save(update_fields=["state", "sent_at", "attempts", "last_error"])
+    Notification.objects.filter(pk=notification.pk).update(
+        state=NotificationState.SENT,
+        sent_at=timezone.now(),
+        attempts=notification.attempts + 1,
+        last_error="",
+        claimed_at=None,
+    )
     return True
 
 
@@ -156,27 +226,25 @@ def record_failure(notification, exc):
     log.warning("Notification %s failed (attempt %s): %s", notification.pk, notification.attempts, exc)
 
 
-def due_ids(*, limit, now=None):
-    now = now or timezone.now()
-    return list(
-        Notification.objects.filter(state=NotificationState.QUEUED, send_after__lte=now)
-        .order_by("send_after", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-
-
 def send_due(*, limit=None, now=None):
-    """Deliver a bounded batch of due rows; returns how many this call sent."""
+    """Claim and deliver a bounded batch of due rows over one SMTP session; returns how many this call sent."""
     limit = limit or settings.NOTIFICATION_BATCH_SIZE
-    return sum(1 for notification_id in due_ids(limit=limit, now=now) if deliver(notification_id))
+    ids = claim_due(limit=limit, now=now)
+    if not ids:
+        return 0
+    sent = 0
+    with get_connection() as connection:
+        for notification in Notification.objects.filter(pk__in=ids).order_by("send_after", "pk").iterator():
+            sent += _send_claimed(notification, connection=connection)
+    return sent
 
 
 def release_stale_claims(*, now=None):
     """Give rows back to the queue when the worker that claimed them died before finishing."""
     now = now or timezone.now()
-    return Notification.objects.filter(state=NotificationState.SENDING, claimed_at__lt=now - STALE_CLAIM_AFTER).update(
-        state=NotificationState.QUEUED, claimed_at=None
-    )
+    return Notification.objects.filter(
+        state=NotificationState.SENDING, claimed_at__lt=now - stale_claim_after()
+    ).update(state=NotificationState.QUEUED, claimed_at=None)
 
 
 def resend(notification):
