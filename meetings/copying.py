@@ -1,0 +1,207 @@
+"""Reuse: copy an item, a day or a whole program (as a template for a new delegation, shifted in time).
+
+Copies keep wall-clock times in the stop's zone: a 09:00 meeting copied across a daylight-saving change is still
+at 09:00 local (its UTC instant moves). A copy is a fresh idea: status ``idea``, version 1, no history, no
+requests, no conflict override. A program copy has no participants and no program staff.
+"""
+
+import datetime as dt
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from lifecycle.services import sync_checklist
+from meetings.enums import ItemStatus
+from meetings.models import ItineraryItem
+from programs.enums import ProgramStatus
+from programs.models import Program, Stop
+
+# Content a copy carries; status, history, requests, version and override reasons are never copied.
+_COPIED_FIELDS = (
+    "kind",
+    "title",
+    "venue_id",
+    "host_organization_id",
+    "topic",
+    "objectives",
+    "whole_group",
+    "interpreter_id",
+    "transport_vendor_id",
+    "pickup_location",
+    "dress_code",
+    "what_to_bring",
+    "visitor_notes",
+    "internal_notes",
+)
+
+
+def local_date(value, time_zone):
+    return value.astimezone(zoneinfo.ZoneInfo(time_zone)).date()
+
+
+def shift_local(value, *, time_zone, days):
+    """``value`` moved by whole days at the same wall-clock time in ``time_zone`` (DST-safe)."""
+    if value is None:
+        return None
+    zone = zoneinfo.ZoneInfo(time_zone)
+    naive = value.astimezone(zone).replace(tzinfo=None) + dt.timedelta(days=days)
+    return naive.replace(tzinfo=zone)
+
+
+def _stop_for(stops, day, preferred=None):
+    if preferred is not None and preferred.covers(day):
+        return preferred
+    return next((stop for stop in stops if stop.covers(day)), None)
+
+
+def _new_item(source, *, program, stop, starts_at, ends_at, pickup_at, keep_people):
+    copy = ItineraryItem(
+        program=program,
+        stop=stop,
+        status=ItemStatus.IDEA,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        pickup_at=pickup_at,
+        **{field: getattr(source, field) for field in _COPIED_FIELDS},
+    )
+    if not keep_people:
+        copy.whole_group = True
+        copy.interpreter_id = None
+    return copy
+
+
+def _save_with_relations(pairs, *, keep_people):
+    """Save copies and give each its source's contacts (and, within a program, its subset of participants)."""
+    created = ItineraryItem.objects.bulk_create([copy for _source, copy in pairs])
+    contact_links = [
+        ItineraryItem.contacts.through(itineraryitem_id=copy.pk, contact_id=contact.pk)
+        for (source, _copy), copy in zip(pairs, created, strict=True)
+        for contact in source.contacts.all()
+    ]
+    ItineraryItem.contacts.through.objects.bulk_create(contact_links)
+    if keep_people:
+        people_links = [
+            ItineraryItem.participants.through(itineraryitem_id=copy.pk, participant_id=person.pk)
+            for (source, _copy), copy in zip(pairs, created, strict=True)
+            if not source.whole_group
+            for person in source.participants.all()
+        ]
+        ItineraryItem.participants.through.objects.bulk_create(people_links)
+    return created
+
+
+def _source_items(queryset):
+    return queryset.select_related("stop").prefetch_related("contacts", "participants").order_by("starts_at", "pk")
+
+
+def copy_item(*, item, starts_at):
+    """A copy of ``item`` in the same program starting at ``starts_at``; it ends after the same wall-clock length."""
+    stops = list(item.program.stops.all())
+    new_day = local_date(starts_at, item.stop.time_zone)
+    stop = _stop_for(stops, new_day, preferred=item.stop)
+    if stop is None:
+        raise ValidationError(_("No stop of the program covers %(day)s.") % {"day": new_day.isoformat()})
+    zone = zoneinfo.ZoneInfo(stop.time_zone)
+    new_start_local = starts_at.astimezone(zone).replace(tzinfo=None)
+    old_start_local = item.starts_at.astimezone(zone).replace(tzinfo=None)
+    length = item.ends_at.astimezone(zone).replace(tzinfo=None) - old_start_local
+    pickup_at = None
+    if item.pickup_at is not None:
+        pickup_at = (
+            new_start_local - (old_start_local - item.pickup_at.astimezone(zone).replace(tzinfo=None))
+        ).replace(tzinfo=zone)
+    copy = _new_item(
+        item,
+        program=item.program,
+        stop=stop,
+        starts_at=new_start_local.replace(tzinfo=zone),
+        ends_at=(new_start_local + length).replace(tzinfo=zone),
+        pickup_at=pickup_at,
+        keep_people=True,
+    )
+    with transaction.atomic():
+        source = _source_items(ItineraryItem.objects.filter(pk=item.pk)).get()
+        [created] = _save_with_relations([(source, copy)], keep_people=True)
+    return created
+
+
+def items_on_day(program, day):
+    """The program's items (not cancelled) that start on ``day`` in their stop's local time."""
+    window = ItineraryItem.objects.filter(
+        program=program,
+        starts_at__gte=dt.datetime.combine(day - dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC),
+        starts_at__lt=dt.datetime.combine(day + dt.timedelta(days=2), dt.time.min, tzinfo=dt.UTC),
+    ).exclude(status=ItemStatus.CANCELLED)
+    return [item for item in _source_items(window) if local_date(item.starts_at, item.stop.time_zone) == day]
+
+
+def copy_day(*, program, day, to_day):
+    """Every item of ``day`` copied onto ``to_day`` at the same local times, in the stop covering that day."""
+    if day == to_day:
+        raise ValidationError(_("Choose another day to copy to."))
+    stops = list(program.stops.all())
+    sources = items_on_day(program, day)
+    if not sources:
+        raise ValidationError(_("There is nothing to copy on %(day)s.") % {"day": day.isoformat()})
+    days = (to_day - day).days
+    pairs = []
+    for source in sources:
+        stop = _stop_for(stops, to_day, preferred=source.stop)
+        if stop is None:
+            raise ValidationError(_("No stop of the program covers %(day)s.") % {"day": to_day.isoformat()})
+        shifted = {
+            name: shift_local(getattr(source, name), time_zone=stop.time_zone, days=days)
+            for name in ("starts_at", "ends_at", "pickup_at")
+        }
+        pairs.append((source, _new_item(source, program=program, stop=stop, keep_people=True, **shifted)))
+    with transaction.atomic():
+        return _save_with_relations(pairs, keep_people=True)
+
+
+def copy_program(*, program, title, arrival_date, user=None):
+    """A new draft program for another delegation: same stops, hotels and items, shifted to ``arrival_date``.
+
+    Items keep their local times; they become ideas with the whole group, no interpreter and no requests.
+    """
+    days = (arrival_date - program.arrival_date).days
+    with transaction.atomic():
+        copy = Program.objects.create(
+            council=program.council,
+            title=title,
+            program_type=program.program_type,
+            sponsor=program.sponsor,
+            program_officer_name=program.program_officer_name,
+            program_officer_email=program.program_officer_email,
+            theme=program.theme,
+            objectives=program.objectives,
+            arrival_date=arrival_date,
+            departure_date=program.departure_date + dt.timedelta(days=days),
+            status=ProgramStatus.DRAFT,
+            has_home_hospitality=program.has_home_hospitality,
+            coordinator=user or program.coordinator,
+        )
+        stops = {}
+        for stop in program.stops.order_by("start_date"):
+            stops[stop.pk] = Stop.objects.create(
+                program=copy,
+                city=stop.city,
+                region=stop.region,
+                start_date=stop.start_date + dt.timedelta(days=days),
+                end_date=stop.end_date + dt.timedelta(days=days),
+                time_zone=stop.time_zone,
+                hotel_id=stop.hotel_id,
+            )
+        sources = _source_items(ItineraryItem.objects.filter(program=program).exclude(status=ItemStatus.CANCELLED))
+        pairs = []
+        for source in sources:
+            stop = stops[source.stop_id]
+            shifted = {
+                name: shift_local(getattr(source, name), time_zone=stop.time_zone, days=days)
+                for name in ("starts_at", "ends_at", "pickup_at")
+            }
+            pairs.append((source, _new_item(source, program=copy, stop=stop, keep_people=False, **shifted)))
+        _save_with_relations(pairs, keep_people=False)
+        sync_checklist(copy)
+    return copy
