@@ -4,7 +4,7 @@ count is decided here and does not grow with the number of items."""
 from django.db.models import Prefetch, Q
 
 from directory.models import Contact
-from meetings.models import ItineraryItem
+from meetings.models import ItemChange, ItineraryItem
 
 _VISITOR_RELATED = ("stop", "venue", "host_organization", "interpreter", "transport_vendor")
 
@@ -27,3 +27,27 @@ def items_for_program(program):
     """The whole group view: every item of the program (interpreters, escorts, staff)."""
     queryset = ItineraryItem.objects.filter(program=program).prefetch_related("participants")
     return _with_visitor_joins(queryset.order_by("starts_at", "pk"))
+
+
+def items_for_stop(stop):
+    """The calendar of one stop: its items (cancelled ones too, shown as such) with their venue."""
+    return ItineraryItem.objects.filter(stop=stop).select_related("venue").order_by("starts_at", "pk")
+
+
+def items_for_agenda(program):
+    """The agenda: every item of the program with what its rows show."""
+    return ItineraryItem.objects.filter(program=program).select_related("stop", "venue", "host_organization")
+
+
+def item_for_page(item):
+    """One item with everything its page shows; history newest first."""
+    return (
+        ItineraryItem.objects.filter(pk=item.pk)
+        .select_related("program__council", "stop", "venue", "host_organization", "interpreter", "transport_vendor")
+        .prefetch_related(
+            Prefetch("contacts", queryset=Contact.objects.select_related("organization").order_by("name")),
+            "participants",
+            Prefetch("changes", queryset=ItemChange.objects.select_related("user")),
+        )
+        .get()
+    )

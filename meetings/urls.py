@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from meetings import views
 
 app_name = "meetings"
 
-urlpatterns = []
+urlpatterns = [
+    path("<int:program_id>/calendar/", views.calendar, name="calendar"),
+    path("<int:program_id>/calendar/events/", views.calendar_events, name="calendar_events"),
+    path("<int:program_id>/agenda/", views.agenda, name="agenda"),
+    path("<int:program_id>/items/new/", views.item_new, name="item_new"),
+    path("<int:program_id>/contacts/", views.contact_search, name="contact_search"),
+    path("items/<int:item_id>/", views.item_detail, name="item"),
+    path("items/<int:item_id>/edit/", views.item_edit, name="item_edit"),
+    path("items/<int:item_id>/move/", views.item_move, name="item_move"),
+]

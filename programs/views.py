@@ -1,10 +1,51 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from councils.access import staff_required
-from programs.queries import programs_for_council
+from councils.access import get_for_council, staff_required
+from programs import services
+from programs.forms import ProgramForm, SearchForm, StopFormSet, time_zone_names
+from programs.models import Program
+from programs.queries import dashboard, program_for_workspace
 
 
 @staff_required
 def home(request):
-    programs = programs_for_council(request.council)
-    return render(request, "programs/home.html", {"programs": programs})
+    form = SearchForm(request.GET or None)
+    search = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    board = dashboard(request.council, today=timezone.localdate(), search=search)
+    return render(request, "programs/home.html", {"form": form, "board": board, "search": search})
+
+
+def _edit(request, *, program=None):
+    data = request.POST if request.method == "POST" else None
+    program_form = ProgramForm(data, instance=program, council=request.council)
+    stop_formset = StopFormSet(data, instance=program or Program(), program_form=program_form, prefix="stops")
+    if request.method == "POST" and program_form.is_valid() and stop_formset.is_valid():
+        saved = services.save_program(council=request.council, program_form=program_form, stop_formset=stop_formset)
+        messages.success(request, _("“%(title)s” is saved.") % {"title": saved.title})
+        return redirect("programs:program", program_id=saved.pk)
+    context = {
+        "program": program,
+        "form": program_form,
+        "stop_formset": stop_formset,
+        "time_zones": time_zone_names(),
+    }
+    return render(request, "programs/program_form.html", context)
+
+
+@staff_required
+def program_new(request):
+    return _edit(request)
+
+
+@staff_required
+def program_edit(request, program_id):
+    return _edit(request, program=get_for_council(Program.objects, request.council, pk=program_id))
+
+
+@staff_required
+def program_detail(request, program_id):
+    program = program_for_workspace(get_for_council(Program.objects, request.council, pk=program_id))
+    return render(request, "programs/program_detail.html", {"program": program})

@@ -1,0 +1,64 @@
+"""What the calendar builder and the agenda show: items of a program by stop and day, with their conflicts."""
+
+import zoneinfo
+from itertools import groupby
+
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings import conflicts as conflict_rules
+from meetings.queries import items_for_agenda, items_for_stop
+
+CALENDAR_FORMAT = "%Y-%m-%dT%H:%M:%S"
+
+
+def _conflict_json(conflict):
+    return {"kind": conflict.kind, "severity": conflict.severity, "message": conflict.message}
+
+
+def events_for_stop(*, program, stop):
+    """The stop's items as calendar events. Times are wall-clock strings of the stop's zone without an offset:
+    the calendar runs in its UTC mode, which never shifts them, so they read exactly as they do in the city."""
+    zone = zoneinfo.ZoneInfo(stop.time_zone)
+    context = conflict_rules.load_context(council=program.council, programs=[program])
+    conflicts = conflict_rules.conflicts_by_item(context, {program.pk})
+    events = []
+    for item in items_for_stop(stop):
+        found = conflicts.get(item.pk, [])
+        has_hard = bool(conflict_rules.hard(found))
+        events.append(
+            {
+                "id": str(item.pk),
+                "title": item.title,
+                "start": timezone.localtime(item.starts_at, zone).strftime(CALENDAR_FORMAT),
+                "end": timezone.localtime(item.ends_at, zone).strftime(CALENDAR_FORMAT),
+                "url": reverse("meetings:item", kwargs={"item_id": item.pk}),
+                "classNames": [f"item-status-{item.status}"]
+                + (["has-conflict"] if has_hard else ["has-warning"] if found else []),
+                "editable": not item.is_cancelled,
+                "extendedProps": {
+                    "version": item.version,
+                    "status": item.status,
+                    "statusLabel": str(item.get_status_display()),
+                    "venue": item.venue.name if item.venue else "",
+                    "moveUrl": reverse("meetings:item_move", kwargs={"item_id": item.pk}),
+                    "conflicts": [_conflict_json(conflict) for conflict in found],
+                    "overridden": bool(item.conflict_override_reason),
+                },
+            }
+        )
+    return events
+
+
+def agenda_days(program):
+    """``[(stop, day, [(item, conflicts), ...]), ...]`` in time order; days read in the stop's local time."""
+    context = conflict_rules.load_context(council=program.council, programs=[program])
+    conflicts = conflict_rules.conflicts_by_item(context, {program.pk})
+    rows = []
+    for item in items_for_agenda(program).order_by("starts_at", "pk"):
+        local_day = timezone.localtime(item.starts_at, zoneinfo.ZoneInfo(item.stop.time_zone)).date()
+        rows.append((item.stop, local_day, item, conflicts.get(item.pk, [])))
+    return [
+        (stop, day, [(item, found) for _, _, item, found in group])
+        for (stop, day), group in groupby(rows, key=lambda row: (row[0], row[1]))
+    ]

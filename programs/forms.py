@@ -1,0 +1,144 @@
+"""Staff forms for programs and their stops."""
+
+import zoneinfo
+from functools import cache
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from programs.models import Program, Sponsor, Stop
+
+
+@cache
+def time_zone_names():
+    return sorted(zoneinfo.available_timezones())
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProgramForm(forms.ModelForm):
+    class Meta:
+        model = Program
+        fields = [
+            "title",
+            "program_type",
+            "status",
+            "sponsor",
+            "sponsor_reference",
+            "program_officer_name",
+            "program_officer_email",
+            "theme",
+            "objectives",
+            "arrival_date",
+            "departure_date",
+            "accepted_on",
+            "has_home_hospitality",
+            "coordinator",
+        ]
+        widgets = {
+            "arrival_date": DateInput(),
+            "departure_date": DateInput(),
+            "accepted_on": DateInput(),
+            "objectives": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, council, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sponsor"].queryset = Sponsor.objects.filter(council=council)
+        self.fields["coordinator"].queryset = get_user_model().objects.filter(membership__council=council)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(_("Program"), "title", Row(Column("program_type"), Column("status")), "theme", "objectives"),
+            Fieldset(
+                _("Sponsor"),
+                Row(Column("sponsor"), Column("sponsor_reference")),
+                Row(Column("program_officer_name"), Column("program_officer_email")),
+            ),
+            Fieldset(
+                _("Dates"),
+                Row(Column("arrival_date"), Column("departure_date"), Column("accepted_on")),
+                Row(Column("coordinator"), Column("has_home_hospitality")),
+            ),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        arrival, departure = cleaned.get("arrival_date"), cleaned.get("departure_date")
+        if arrival and departure and departure < arrival:
+            self.add_error("departure_date", _("Departure must not be before arrival."))
+        return cleaned
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Title, reference or visitor")}),
+    )
+
+
+class StopForm(forms.ModelForm):
+    class Meta:
+        model = Stop
+        fields = ["city", "region", "start_date", "end_date", "time_zone"]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "time_zone": forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("A stop must not end before it starts."))
+        return cleaned
+
+
+class BaseStopFormSet(forms.BaseInlineFormSet):
+    """Stops fall within the program's dates, do not share nights, and a stop with items is not deleted."""
+
+    def __init__(self, *args, program_form, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.program_form = program_form
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        arrival = self.program_form.cleaned_data.get("arrival_date") if self.program_form.is_valid() else None
+        departure = self.program_form.cleaned_data.get("departure_date") if arrival else None
+        kept = []
+        for form in self.forms:
+            if not form.has_changed() and not form.instance.pk:
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                if form.instance.pk and form.instance.items.exists():
+                    form.add_error(None, _("This stop has itinerary items: move or delete them first."))
+                continue
+            start, end = form.cleaned_data.get("start_date"), form.cleaned_data.get("end_date")
+            if not (start and end):
+                continue
+            if arrival and departure and (start < arrival or end > departure):
+                form.add_error("start_date", _("A stop must fall within the program's dates."))
+            kept.append((start, end, form))
+        kept.sort(key=lambda row: row[0])
+        for (_start, first_end, _form), (second_start, _end, form) in zip(kept, kept[1:], strict=False):
+            # Consecutive stops may share the travel day, not a night.
+            if second_start < first_end:
+                form.add_error("start_date", _("This stop overlaps the nights of the previous one."))
+
+
+StopFormSet = forms.inlineformset_factory(
+    Program, Stop, form=StopForm, formset=BaseStopFormSet, extra=1, can_delete=True
+)

@@ -1,0 +1,27 @@
+import datetime as dt
+
+import pytest
+
+from tests.factories import PROGRAM_START, ParticipantFactory, ProgramFactory, StopFactory, VenueFactory
+
+DAY = PROGRAM_START + dt.timedelta(days=1)  # Tuesday, March 2 2027
+
+
+@pytest.fixture
+def program(council):
+    return ProgramFactory(council=council, title="Combating Trafficking in Persons", sponsor_reference="IVLP-2027-17")
+
+
+@pytest.fixture
+def stop(program):
+    return StopFactory(program=program, city="San Antonio", time_zone="America/Chicago")
+
+
+@pytest.fixture
+def ana(program):
+    return ParticipantFactory(program=program, first_name="Ana", last_name="Ruiz")
+
+
+@pytest.fixture
+def venue(council):
+    return VenueFactory(council=council, name="Witte Museum")
