@@ -22,3 +22,15 @@ class InvitationStatus(models.TextChoices):
     FILLED = "filled", _("Slot already filled")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     EXPIRED = "expired", _("Expired")
+
+
+class Weekday(models.IntegerChoices):
+    """ISO weekday numbers, as stored in ``Volunteer.available_weekdays``."""
+
+    MONDAY = 1, _("Monday")
+    TUESDAY = 2, _("Tuesday")
+    WEDNESDAY = 3, _("Wednesday")
+    THURSDAY = 4, _("Thursday")
+    FRIDAY = 5, _("Friday")
+    SATURDAY = 6, _("Saturday")
+    SUNDAY = 7, _("Sunday")

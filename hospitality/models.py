@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Council
-from hospitality.enums import InvitationStatus, Meal, VettingStatus
+from hospitality.enums import InvitationStatus, Meal, VettingStatus, Weekday
 
 
 class Volunteer(models.Model):
@@ -53,6 +53,10 @@ class Volunteer(models.Model):
     @property
     def language_codes(self):
         return [code.strip() for code in self.languages.split(",") if code.strip()]
+
+    @property
+    def weekday_labels(self):
+        return [Weekday(day).label for day in self.available_weekdays if day in Weekday.values]
 
 
 class VolunteerAvailability(models.Model):

@@ -1,0 +1,78 @@
+"""The messages of home hospitality: one small function per kind, each queued in the caller's transaction."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.http import urlencode
+from sesame.utils import get_parameters
+
+from notifications.enums import NotificationKind, RecipientType
+from notifications.services import queue_email
+
+
+def sign_in_url(volunteer, *, next_path):
+    """A passwordless link that signs the volunteer in (django-sesame) and opens ``next_path``."""
+    query = urlencode({**get_parameters(volunteer.user), "next": next_path})
+    return f"{settings.SITE_URL}{reverse('hospitality:sign_in')}?{query}"
+
+
+def _to_volunteer(invitation, *, kind, template, dedupe_key):
+    volunteer = invitation.volunteer
+    slot = invitation.slot
+    link = sign_in_url(volunteer, next_path=reverse("hospitality:portal_invitation", args=[invitation.pk]))
+    return queue_email(
+        council=volunteer.council,
+        program=slot.program,
+        kind=kind,
+        recipient_type=RecipientType.VOLUNTEER,
+        recipient_id=volunteer.pk,
+        recipient_name=volunteer.contact_name,
+        recipient_email=volunteer.email,
+        language=volunteer.preferred_language,
+        template=template,
+        context={"invitation": invitation, "slot": slot, "volunteer": volunteer, "link": link},
+        dedupe_key=dedupe_key,
+    )
+
+
+def queue_invitation(invitation):
+    return _to_volunteer(
+        invitation,
+        kind=NotificationKind.INVITATION,
+        template="hospitality/email/invitation",
+        dedupe_key=f"hospitality:invitation:{invitation.pk}",
+    )
+
+
+def queue_reminder(invitation, *, day):
+    """At most one reminder per invitation per day, however often staff click."""
+    return _to_volunteer(
+        invitation,
+        kind=NotificationKind.VOLUNTEER_REMINDER,
+        template="hospitality/email/reminder",
+        dedupe_key=f"hospitality:reminder:{invitation.pk}:{day.isoformat()}",
+    )
+
+
+def queue_withdrawal_notice(invitation):
+    """Tell the program coordinator (or the council's address) that a host withdrew."""
+    program = invitation.slot.program
+    coordinator = program.coordinator
+    if coordinator is not None and coordinator.email:
+        name, email = coordinator.get_full_name() or coordinator.username, coordinator.email
+    elif program.council.email:
+        name, email = program.council.name, program.council.email
+    else:
+        return None
+    return queue_email(
+        council=program.council,
+        program=program,
+        kind=NotificationKind.OTHER,
+        recipient_type=RecipientType.STAFF,
+        recipient_id=coordinator.pk if coordinator else None,
+        recipient_name=name,
+        recipient_email=email,
+        language=settings.LANGUAGE_CODE,
+        template="hospitality/email/withdrawn",
+        context={"invitation": invitation, "slot": invitation.slot, "volunteer": invitation.volunteer},
+        dedupe_key=f"hospitality:withdrawn:{invitation.pk}",
+    )

@@ -1,0 +1,82 @@
+"""Real PostgreSQL, real concurrent transactions: capacity holds because the database holds it."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from hospitality import services
+from hospitality.enums import InvitationStatus
+from hospitality.models import GuestAssignment, HospitalitySlot, Invitation
+from meetings.models import ItineraryItem
+from tests.factories import HospitalitySlotFactory, ParticipantFactory
+from tests.hospitality.conftest import make_volunteer
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _run_at_once(calls):
+    """Run each call in its own thread (its own connection and transaction), released together by a barrier."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = call()
+        except Exception as exc:  # noqa: BLE001 - the test asserts on what each thread ended with
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def test_more_volunteers_accept_at_once_than_the_slot_needs(require_postgres, council):
+    slot = HospitalitySlotFactory(program__council=council, hosts_needed=3, invitation_deadline=None)
+    invitations = services.invite(slot=slot, volunteers=[make_volunteer(council) for _ in range(8)])
+
+    results = _run_at_once([lambda i=i: services.accept(invitation=i).status for i in invitations])
+
+    assert sorted(results) == sorted([InvitationStatus.ACCEPTED] * 3 + [InvitationStatus.FILLED] * 5)
+    slot.refresh_from_db()
+    assert slot.accepted_hosts == 3
+    assert Invitation.objects.filter(slot=slot, status=InvitationStatus.ACCEPTED).count() == 3
+    assert Invitation.objects.filter(slot=slot, status=InvitationStatus.FILLED).count() == 5
+
+
+def test_the_database_refuses_to_overfill_a_slot_even_without_the_service(require_postgres, council):
+    from django.db import IntegrityError
+    from django.db.models import F
+
+    slot = HospitalitySlotFactory(program__council=council, hosts_needed=1)
+    HospitalitySlot.objects.filter(pk=slot.pk).update(accepted_hosts=1)
+
+    with pytest.raises(IntegrityError, match="slot_never_overfilled"):
+        HospitalitySlot.objects.filter(pk=slot.pk).update(accepted_hosts=F("accepted_hosts") + 1)
+
+
+def test_one_guest_seated_at_two_tables_at_once_lands_at_one(require_postgres, council):
+    slot = HospitalitySlotFactory(program__council=council, hosts_needed=2, invitation_deadline=None)
+    guest = ParticipantFactory(program=slot.program, first_name="Lucía")
+    first, second = services.invite(slot=slot, volunteers=[make_volunteer(council), make_volunteer(council)])
+    services.accept(invitation=first)
+    services.accept(invitation=second)
+
+    results = _run_at_once(
+        [lambda inv=inv: services.assign_guests(invitation=inv, participants=[guest]) for inv in (first, second)]
+    )
+
+    errors = [r for r in results if isinstance(r, services.HospitalityError)]
+    assert len(errors) == 1
+    assert str(errors[0]) == "Already seated at another table of this slot: Lucía Example."
+    assignment = GuestAssignment.objects.get(slot=slot)
+    assert assignment.participant == guest
+    items = ItineraryItem.objects.filter(program=slot.program)
+    assert [list(item.participants.all()) for item in items] == [[guest]]
+    assert items.get().invitation == assignment.invitation
