@@ -203,6 +203,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-notifications": {"task": "notifications.send_due", "schedule": 30.0},
     # Gives back rows a killed worker left half-claimed.
     "release-stale-claims": {"task": "notifications.release_stale_claims", "schedule": 300.0},
+    # Weekly itinerary updates to program officers; hourly, each program at most once per ISO week (dedupe key).
+    "send-weekly-sponsor-updates": {"task": "lifecycle.send_weekly_sponsor_updates", "schedule": 3600.0},
     # Queues tomorrow's schedule for each visitor once the council's send time has come in the stop's zone.
     "queue-daily-schedules": {"task": "notifications.queue_daily_schedules", "schedule": 300.0},
     # Queues host and volunteer reminders inside their lead time, and staff reminders about unanswered requests.

@@ -20,6 +20,7 @@ urlpatterns = [
     path("hospitality/", include("hospitality.urls")),
     path("v/", include("visitors.urls")),
     path("lifecycle/", include("lifecycle.urls")),
+    path("logistics/", include("logistics.urls")),
     path("audit/", include("audit.urls")),
     path("", include("programs.urls")),
 ]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from councils.admin_scoping import CouncilScopedAdmin, CouncilScopedInline
+from lifecycle.services import sync_checklist
 from programs.models import Participant, Program, ProgramStaffMember, Sponsor, Stop
 
 
@@ -20,6 +21,11 @@ class ProgramAdmin(CouncilScopedAdmin):
     list_filter = ["status", "program_type"]
     search_fields = ["title", "sponsor_reference"]
     inlines = [StopInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The checklist follows the program's type and dates, as on the staff pages.
+        sync_checklist(form.instance)
 
 
 @admin.register(Stop)

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from logistics import views
+
+app_name = "logistics"
+
+urlpatterns = [
+    path("programs/<int:program_id>/", views.program, name="program"),
+    path("stops/<int:stop_id>/hotel/", views.stop_hotel, name="stop_hotel"),
+    path("programs/<int:program_id>/vendors/<int:vendor_id>/", views.vendor_sheet, name="vendor_sheet"),
+    path(
+        "programs/<int:program_id>/vendors/<int:vendor_id>/sheet.pdf", views.vendor_sheet_pdf, name="vendor_sheet_pdf"
+    ),
+    path("programs/<int:program_id>/publication.csv", views.publication_csv, name="publication_csv"),
+]

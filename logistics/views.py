@@ -1,0 +1,100 @@
+"""Staff pages of a program's logistics: hotels and confirmation numbers, flights, the transport vendor's sheet,
+and the participant list meant for publication (media consent enforced)."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from councils.access import get_for_council, staff_required
+from logistics import queries
+from logistics.forms import ConfirmationNumbersForm, StopHotelForm
+from logistics.models import TransportVendor
+from logistics.services import set_stop_hotel
+from programs.models import Program, Stop
+
+
+def _program(request, program_id):
+    return get_for_council(Program.objects.select_related("council"), request.council, pk=program_id)
+
+
+@staff_required
+def program(request, program_id):
+    program = _program(request, program_id)
+    return render(
+        request,
+        "logistics/program.html",
+        {
+            "program": program,
+            "stops": queries.stops_with_hotels(program),
+            "flights": queries.flights_for_program(program),
+            "vendors": queries.vendors_for_program(program),
+        },
+    )
+
+
+@staff_required
+def stop_hotel(request, stop_id):
+    stop = get_for_council(
+        Stop.objects.select_related("program", "hotel"), request.council, council_lookup="program__council", pk=stop_id
+    )
+    bookings = {booking.participant_id: booking for booking in stop.hotel_bookings.all()}
+    hotel_form = StopHotelForm(request.POST or None, council=request.council, initial={"hotel": stop.hotel})
+    numbers_form = ConfirmationNumbersForm(
+        request.POST or None, participants=stop.program.participants.all(), bookings=bookings
+    )
+    if request.method == "POST" and hotel_form.is_valid() and numbers_form.is_valid():
+        set_stop_hotel(stop=stop, hotel=hotel_form.cleaned_data["hotel"], confirmation_numbers=numbers_form.numbers())
+        messages.success(request, _("The hotel of %(city)s is saved.") % {"city": stop.city})
+        return redirect("logistics:program", program_id=stop.program_id)
+    return render(
+        request,
+        "logistics/stop_hotel.html",
+        {"stop": stop, "program": stop.program, "hotel_form": hotel_form, "numbers_form": numbers_form},
+    )
+
+
+def _vendor_sheet_context(request, program_id, vendor_id):
+    program = _program(request, program_id)
+    vendor = get_for_council(TransportVendor.objects, request.council, pk=vendor_id)
+    return {
+        "program": program,
+        "vendor": vendor,
+        "items": queries.vendor_sheet_items(program, vendor),
+        "participant_count": program.participants.count(),
+    }
+
+
+@staff_required
+def vendor_sheet(request, program_id, vendor_id):
+    return render(request, "logistics/vendor_sheet.html", _vendor_sheet_context(request, program_id, vendor_id))
+
+
+@staff_required
+def vendor_sheet_pdf(request, program_id, vendor_id):
+    from weasyprint import CSS, HTML  # imported here: loading its native libraries is slow; only this view needs it
+
+    context = _vendor_sheet_context(request, program_id, vendor_id)
+    html = render_to_string("logistics/vendor_sheet_print.html", context, request=request)
+    # The stylesheet is read from disk: fetching it over HTTP from this same server could wait on itself.
+    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(filename=finders.find("lifecycle/print.css"))])
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="transport-{program_id}-{vendor_id}.pdf"'
+    return response
+
+
+@staff_required
+def publication_csv(request, program_id):
+    """Names and countries for a newsletter or report: only participants who consented to media."""
+    program = _program(request, program_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="participants-for-publication-{program.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([_("Name"), _("Country"), _("Role"), _("Organization")])
+    for participant in queries.participants_for_publication(program):
+        writer.writerow([participant.full_name, participant.country, participant.role, participant.organization])
+    return response
