@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from programs import book_views
 
 app_name = "book"
 
-urlpatterns = []
+urlpatterns = [
+    path("<int:program_id>/", book_views.book_html, name="html"),
+    path("<int:program_id>/pdf/", book_views.book_pdf, name="pdf"),
+]
