@@ -33,6 +33,11 @@ def personal_link_url(holder):
     return settings.SITE_URL + personal_link_path(holder)
 
 
+def personal_calendar_url(holder):
+    """The holder's calendar feed (ICS), for subscribing in a phone calendar."""
+    return settings.SITE_URL + reverse("visitors:calendar", kwargs={"token": make_token(holder)})
+
+
 def resolve_token(token, *, now=None):
     """The participant or program staff member a token grants, or None if it is forged, stale, revoked or expired."""
     try:

@@ -1,0 +1,41 @@
+"""Who is asking on the visitor pages: the holder of a valid personal link, and nobody else."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.http import Http404
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+
+from programs.links import resolve_token
+
+# The language a visitor picked with the switcher; otherwise the holder's preferred language is used.
+LANGUAGE_COOKIE = "visitor_language"
+
+
+def chosen_language(request):
+    code = request.COOKIES.get(LANGUAGE_COOKIE, "")
+    return code if code in dict(settings.LANGUAGES) else None
+
+
+def personal_link(view):
+    """The view gets ``request.holder`` (404 for a forged, stale, revoked or expired link) and runs in the holder's
+    language. Responses are private and never stored by the browser's HTTP cache (the service worker keeps its
+    own copy for offline reading)."""
+
+    @never_cache
+    @wraps(view)
+    def wrapper(request, token, *args, **kwargs):
+        holder = resolve_token(token)
+        if holder is None:
+            raise Http404
+        request.holder = holder
+        language = chosen_language(request) or holder.preferred_language
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = view(request, token, *args, **kwargs)
+        response.headers["Content-Language"] = language
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapper

@@ -1,0 +1,66 @@
+"""What happens to personal links: a visit is recorded; staff email, revoke or re-issue a link."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.enums import NotificationKind, RecipientType
+from notifications.services import queue_email
+from programs import links
+from programs.models import Participant
+from visitors.queries import sees_group_view
+
+
+def record_visit(*, holder, now=None):
+    """Remember when the holder last looked; returns the previous time (None on a first visit)."""
+    previous = holder.last_seen_at
+    holder.last_seen_at = now or timezone.now()
+    holder.save(update_fields=["last_seen_at"])
+    return previous
+
+
+def holder_name(holder):
+    return holder.full_name if isinstance(holder, Participant) else holder.name
+
+
+class NoEmailAddress(Exception):
+    """The person has no email address on record."""
+
+
+def email_personal_link(*, holder, now=None):
+    """Queue the personal link to the holder, in their language; at most one message per link version and day."""
+    if not holder.email:
+        raise NoEmailAddress(holder_name(holder))
+    now = now or timezone.now()
+    program = holder.program
+    kind_code = "s" if sees_group_view(holder) else "p"
+    with transaction.atomic():
+        return queue_email(
+            council=program.council,
+            program=program,
+            kind=NotificationKind.PERSONAL_LINK,
+            recipient_type=RecipientType.PROGRAM_STAFF if sees_group_view(holder) else RecipientType.PARTICIPANT,
+            recipient_id=holder.pk,
+            recipient_name=holder_name(holder),
+            recipient_email=holder.email,
+            language=holder.preferred_language,
+            template="visitors/email/personal_link",
+            context={
+                "name": holder_name(holder),
+                "program": program,
+                "link": links.personal_link_url(holder),
+                "calendar_link": links.personal_calendar_url(holder),
+                "group_view": sees_group_view(holder),
+            },
+            dedupe_key=f"personal-link:{kind_code}:{holder.pk}:v{holder.link_version}:{now:%Y-%m-%d}",
+        )
+
+
+def revoke_personal_link(*, holder):
+    with transaction.atomic():
+        links.revoke_link(holder)
+
+
+def reissue_personal_link(*, holder):
+    """A new link for the holder; every earlier link stops working."""
+    with transaction.atomic():
+        return links.reissue_link(holder)
