@@ -21,6 +21,7 @@ urlpatterns = [
     path("v/", include("visitors.urls")),
     path("lifecycle/", include("lifecycle.urls")),
     path("logistics/", include("logistics.urls")),
+    path("links/", include("visitors.staff_urls")),
     path("audit/", include("audit.urls")),
     path("", include("programs.urls")),
 ]
