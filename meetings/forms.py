@@ -174,7 +174,11 @@ class ItemForm(OverrideMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         stop = cleaned.get("stop")
-        if stop is not None:
+        if stop is None:
+            # Without a stop there is no zone to read the times in: keep them out of the instance.
+            for name in ("starts_at", "ends_at", "pickup_at"):
+                cleaned.pop(name, None)
+        else:
             for name in ("starts_at", "ends_at", "pickup_at"):
                 if cleaned.get(name):
                     aware = make_local_aware(cleaned[name], stop.time_zone)

@@ -1,11 +1,8 @@
 """Template helpers of the itinerary pages."""
 
-import zoneinfo
-
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 register = template.Library()
 
@@ -17,14 +14,6 @@ def optional_url(name, **kwargs):
         return reverse(name, kwargs=kwargs)
     except NoReverseMatch:
         return ""
-
-
-@register.filter
-def local_time(moment, time_zone):
-    """``moment`` in ``time_zone`` (an IANA name), to format with ``date`` and label with ``T``."""
-    if not moment:
-        return moment
-    return timezone.localtime(moment, zoneinfo.ZoneInfo(time_zone))
 
 
 @register.filter

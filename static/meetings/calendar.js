@@ -146,6 +146,8 @@
     validRange: { start: data.start, end: nextDay(data.end) },
     headerToolbar: { left: "prev,next", center: "title", right: "" },
     allDaySlot: false,
+    // Items at the same time sit side by side, never one over the other: both stay readable and draggable.
+    slotEventOverlap: false,
     scrollTime: "08:00:00",
     height: "auto",
     slotMinTime: "06:00:00",
