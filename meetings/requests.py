@@ -18,7 +18,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from meetings.enums import ItemStatus, RequestStatus
@@ -101,26 +101,31 @@ def _display(item, field, value):
 
 
 def _change_item(item, *, user=None, actor_label="", extra_changes=None, **fields):
-    """Set ``fields`` on a locked item, record who changed what, raise its version and tell the change hook."""
+    """Set ``fields`` on a locked item, record who changed what, raise its version and tell the change hook.
+
+    The history is written in the site's language, whoever caused the change (a host answers in theirs).
+    """
     before = snapshot_item(item)
-    changes = {
-        field: [_display(item, field, getattr(item, field)), _display(item, field, value)]
-        for field, value in fields.items()
-        if getattr(item, field) != value
-    }
+    with translation.override(settings.LANGUAGE_CODE):
+        changed = {
+            field: [_display(item, field, getattr(item, field)), _display(item, field, value)]
+            for field, value in fields.items()
+            if getattr(item, field) != value
+        }
+        extras = {name: [str(old), str(new)] for name, (old, new) in (extra_changes or {}).items()}
     for field, value in fields.items():
         setattr(item, field, value)
-    if changes:
+    if changed:
         item.version += 1
         update_fields = [*fields, "version", "updated_at"]
-        if _SEQUENCE_FIELDS & set(changes):
+        if _SEQUENCE_FIELDS & set(changed):
             item.sequence += 1
             update_fields.append("sequence")
         item.save(update_fields=update_fields)
-    changes.update(extra_changes or {})
+    changes = {**changed, **extras}
     if changes:
         ItemChange.objects.create(item=item, user=user, actor_label=actor_label, changes=changes)
-    if set(changes) & set(fields):
+    if changed:
         note_item_change(item=item, before=before, actor=user)
     return changes
 
@@ -220,7 +225,8 @@ def send_request(*, item, contact, deadline, message="", user=None, now=None):
         if not item.contacts.filter(pk=contact.pk).exists():
             item.contacts.add(contact)
             extra["contacts"] = ["", contact.name]
-        extra["meeting_request"] = ["", _("sent to %(name)s") % {"name": contact.name}]
+        with translation.override(settings.LANGUAGE_CODE):
+            extra["meeting_request"] = ["", _("sent to %(name)s") % {"name": contact.name}]
         _change_item(item, user=user, extra_changes=extra, **fields)
         meeting_request.item = item
         _queue_to_contact(
@@ -241,7 +247,7 @@ def answer_request(*, meeting_request, answer, note="", proposed_starts_at=None,
         meeting_request.item = item
         if not is_open(meeting_request):
             raise RequestClosed
-        old_label = meeting_request.get_status_display()
+        old_label = RequestStatus(meeting_request.status).label
         meeting_request.status = {
             Answer.ACCEPT: RequestStatus.ACCEPTED,
             Answer.DECLINE: RequestStatus.DECLINED,
@@ -262,7 +268,7 @@ def answer_request(*, meeting_request, answer, note="", proposed_starts_at=None,
             fields["status"] = ItemStatus.CONFIRMED
         elif answer == Answer.DECLINE:
             fields["status"] = ItemStatus.DECLINED
-        extra = {"meeting_request": [old_label, meeting_request.get_status_display()]}
+        extra = {"meeting_request": [old_label, RequestStatus(meeting_request.status).label]}
         if answer == Answer.PROPOSE:
             extra["proposed_time"] = [
                 "",
@@ -286,7 +292,7 @@ def accept_proposal(*, meeting_request, user):
         _change_item(
             item,
             user=user,
-            extra_changes={"meeting_request": [str(RequestStatus.PROPOSED.label), str(RequestStatus.ACCEPTED.label)]},
+            extra_changes={"meeting_request": [RequestStatus.PROPOSED.label, RequestStatus.ACCEPTED.label]},
             starts_at=meeting_request.proposed_starts_at,
             ends_at=meeting_request.proposed_ends_at,
             status=ItemStatus.CONFIRMED,
@@ -312,7 +318,7 @@ def withdraw_request(*, meeting_request, user):
         _change_item(
             item,
             user=user,
-            extra_changes={"meeting_request": [meeting_request.contact.name, str(RequestStatus.WITHDRAWN.label)]},
+            extra_changes={"meeting_request": [meeting_request.contact.name, RequestStatus.WITHDRAWN.label]},
         )
     return meeting_request
 
