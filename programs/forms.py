@@ -124,7 +124,10 @@ class BaseStopFormSet(forms.BaseInlineFormSet):
                 continue
             if self.can_delete and self._should_delete_form(form):
                 if form.instance.pk and form.instance.items.exists():
-                    form.add_error(None, _("This stop has itinerary items: move or delete them first."))
+                    # A form marked for deletion is not validated: the refusal belongs to the formset.
+                    raise forms.ValidationError(
+                        _("%(city)s has itinerary items: move or delete them first.") % {"city": form.instance.city}
+                    )
                 continue
             start, end = form.cleaned_data.get("start_date"), form.cleaned_data.get("end_date")
             if not (start and end):
