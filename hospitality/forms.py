@@ -181,10 +181,10 @@ class SlotForm(forms.ModelForm):
         if not stop or not all(data.get(key) for key in ("date", "start_time", "end_time")):
             return data
         zone = zoneinfo.ZoneInfo(stop.time_zone)
-        if not stop.covers(data["date"]):
-            self.add_error("date", _("The date must fall within the stop's dates."))
         starts = dt.datetime.combine(data["date"], data["start_time"], tzinfo=zone)
         ends = dt.datetime.combine(data["date"], data["end_time"], tzinfo=zone)
+        if not stop.covers(data["date"]):
+            self.add_error("date", _("The date must fall within the stop's dates."))
         if ends <= starts:
             self.add_error("end_time", _("The end must be after the start."))
         self.instance.starts_at, self.instance.ends_at = starts, ends
