@@ -1,22 +1,46 @@
+import datetime as dt
+import zoneinfo
+
+from csp.decorators import csp
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from councils.access import get_for_council, staff_required
-from notifications import services
-from notifications.forms import OutboxFilterForm
+from notifications import daily_schedule, preferences, queries, services
+from notifications.forms import OutboxFilterForm, SchedulePreviewForm, UnsubscribeForm
 from notifications.models import Notification
+
+# Rendered email HTML is shown inside a sandboxed iframe from this policy: no script, no network, only the
+# message's own inline styles and embedded images; only our own pages may frame it.
+EMAIL_HTML_POLICY = {
+    "default-src": ["'none'"],
+    "style-src": ["'unsafe-inline'"],
+    "img-src": ["data:"],
+    "frame-ancestors": ["'self'"],
+    "sandbox": [""],
+}
+
+
+def _email_html_response(body_html):
+    response = HttpResponse(body_html, content_type="text/html; charset=utf-8")
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @staff_required
 def outbox(request):
-    form = OutboxFilterForm(request.GET or None)
-    notifications = Notification.objects.filter(council=request.council).select_related("program")
+    form = OutboxFilterForm(request.GET or None, council=request.council)
+    notifications = queries.outbox_rows(request.council)
     if form.is_valid():
         notifications = form.filter(notifications)
-    page = Paginator(notifications.defer("body_text", "body_html", "attachments"), 50).get_page(request.GET.get("page"))
+    page = Paginator(notifications, 50).get_page(request.GET.get("page"))
     return render(request, "notifications/outbox.html", {"form": form, "page": page})
 
 
@@ -24,6 +48,14 @@ def outbox(request):
 def detail(request, notification_id):
     notification = get_for_council(Notification.objects.select_related("program"), request.council, pk=notification_id)
     return render(request, "notifications/detail.html", {"notification": notification})
+
+
+@staff_required
+@xframe_options_sameorigin
+@csp(EMAIL_HTML_POLICY)
+def detail_html(request, notification_id):
+    notification = get_for_council(Notification.objects.only("body_html"), request.council, pk=notification_id)
+    return _email_html_response(notification.body_html)
 
 
 @staff_required
@@ -35,3 +67,44 @@ def resend(request, notification_id):
     else:
         messages.error(request, _("Only a failed message can be sent again."))
     return redirect("notifications:detail", notification_id=notification.pk)
+
+
+def _tomorrow(council):
+    return timezone.now().astimezone(zoneinfo.ZoneInfo(council.time_zone)).date() + dt.timedelta(days=1)
+
+
+@staff_required
+def preview(request):
+    """What a participant's daily schedule for a day (tomorrow by default) will say; nothing is queued."""
+    data = request.GET if "participant" in request.GET else None
+    form = SchedulePreviewForm(data, initial={"day": _tomorrow(request.council)}, council=request.council)
+    message = None
+    if form.is_valid():
+        message = daily_schedule.preview(form.cleaned_data["participant"], form.cleaned_data["day"])
+    return render(request, "notifications/preview.html", {"form": form, "preview": message})
+
+
+@staff_required
+@xframe_options_sameorigin
+@csp(EMAIL_HTML_POLICY)
+def preview_html(request):
+    form = SchedulePreviewForm(request.GET, council=request.council)
+    if not form.is_valid():
+        raise Http404
+    message = daily_schedule.preview(form.cleaned_data["participant"], form.cleaned_data["day"])
+    return _email_html_response(message["body_html"])
+
+
+# The token is the authority here, not a session: mail clients post the one-click unsubscribe (RFC 8058) without
+# a CSRF token, and a forged post could only do what the token's holder may do anyway.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    person = preferences.resolve_unsubscribe_token(token)
+    if person is None:
+        raise Http404
+    form = UnsubscribeForm(request.POST if request.method == "POST" else None)
+    with translation.override(person.preferred_language):
+        if request.method == "POST" and form.is_valid():
+            preferences.opt_out(person)
+        return render(request, "notifications/unsubscribe.html", {"person": person, "form": form})

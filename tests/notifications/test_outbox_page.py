@@ -1,8 +1,12 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from notifications.enums import NotificationState
-from tests.factories import NotificationFactory
+from notifications.models import Notification
+from tests.factories import NotificationFactory, ProgramFactory
+from tests.notifications.factories import confirmed_item, program_under_way, visitor
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +38,8 @@ def test_outbox_filters_by_state(staff_client, council):
 def test_outbox_query_count_does_not_grow_with_rows(staff_client, council, django_assert_num_queries, rows):
     NotificationFactory.create_batch(rows, council=council)
 
-    # session, user, membership, council, count, one page of rows (program joined)
-    with django_assert_num_queries(6):
+    # session, user, membership, council, count, one page of rows (program joined), the program filter's choices
+    with django_assert_num_queries(7):
         staff_client.get(reverse("notifications:outbox"))
 
 
@@ -61,3 +65,92 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_outbox_filters_by_program_kind_and_recipient(staff_client, council):
+    program = ProgramFactory(council=council, title="Combating Trafficking")
+    other_program = ProgramFactory(council=council, title="Press Freedom")
+    NotificationFactory(council=council, program=program, kind="daily_schedule", recipient_name="Ana Rojas")
+    NotificationFactory(council=council, program=program, kind="change_notice", recipient_name="Ana Rojas")
+    NotificationFactory(council=council, program=program, kind="daily_schedule", recipient_name="Luis Vega")
+    NotificationFactory(council=council, program=other_program, kind="daily_schedule", recipient_name="Ana Rojas")
+
+    response = staff_client.get(
+        reverse("notifications:outbox"), {"program": program.pk, "kind": "daily_schedule", "q": "rojas"}
+    )
+
+    assert [(n.program.title, n.kind, n.recipient_name) for n in response.context["page"]] == [
+        ("Combating Trafficking", "daily_schedule", "Ana Rojas")
+    ]
+
+
+def test_outbox_refuses_another_councils_program_as_a_filter(staff_client, council, other_council):
+    foreign = ProgramFactory(council=other_council)
+    NotificationFactory(council=other_council, program=foreign, subject="Foreign message")
+
+    response = staff_client.get(reverse("notifications:outbox"), {"program": foreign.pk})
+
+    assert "program" in response.context["form"].errors
+    assert "Foreign message" not in response.content.decode()
+
+
+def test_outbox_shows_dead_letters_with_their_error(staff_client, council):
+    NotificationFactory(council=council, subject="Gave up", state=NotificationState.FAILED, last_error="SMTP 550")
+    NotificationFactory(council=council, subject="Went out", state=NotificationState.SENT)
+
+    response = staff_client.get(reverse("notifications:outbox"), {"state": "failed"})
+
+    body = response.content.decode()
+    assert [n.subject for n in response.context["page"]] == ["Gave up"]
+    assert "Failed (dead letter)" in body
+    assert "SMTP 550" in body
+
+
+def test_message_html_is_served_sandboxed_with_a_strict_policy(staff_client, council):
+    notification = NotificationFactory(council=council, body_html="<p>Hi</p><script>alert(1)</script>")
+
+    page = staff_client.get(reverse("notifications:detail", args=[notification.pk]))
+    frame = staff_client.get(reverse("notifications:detail_html", args=[notification.pk]))
+
+    assert 'sandbox="" referrerpolicy="no-referrer"' in page.content.decode()
+    assert frame.content.decode() == "<p>Hi</p><script>alert(1)</script>"
+    policy = frame["Content-Security-Policy"]
+    assert "default-src 'none'" in policy
+    assert "sandbox" in policy
+    assert "script-src" not in policy
+    assert frame["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_another_councils_message_html_is_not_found(other_staff_client, council):
+    notification = NotificationFactory(council=council)
+
+    assert other_staff_client.get(reverse("notifications:detail_html", args=[notification.pk])).status_code == 404
+
+
+def test_staff_preview_tomorrows_daily_schedule_without_queuing(staff_client, council):
+    program, stop = program_under_way(council=council)
+    ana = visitor(program, first_name="Ana", last_name="Rojas", preferred_language="es")
+    confirmed_item(program, stop, dt.date(2027, 3, 15), 9, title="Fiscalía")
+
+    page = staff_client.get(reverse("notifications:preview"), {"participant": ana.pk, "day": "2027-03-15"})
+    frame = staff_client.get(reverse("notifications:preview_html"), {"participant": ana.pk, "day": "2027-03-15"})
+
+    assert page.context["preview"]["subject"] == "Su programa del lunes 15 marzo en San Antonio"
+    assert "09:00–10:00 CDT  Fiscalía" in page.content.decode()
+    assert "Fiscalía" in frame.content.decode()
+    assert "default-src 'none'" in frame["Content-Security-Policy"]
+    assert Notification.objects.count() == 0
+
+
+def test_staff_cannot_preview_another_councils_participant(staff_client, other_council):
+    program, stop = program_under_way(council=other_council)
+    foreign = visitor(program, first_name="Ana")
+    confirmed_item(program, stop, dt.date(2027, 3, 15), 9, title="Secret meeting")
+
+    page = staff_client.get(reverse("notifications:preview"), {"participant": foreign.pk, "day": "2027-03-15"})
+    frame = staff_client.get(reverse("notifications:preview_html"), {"participant": foreign.pk, "day": "2027-03-15"})
+
+    assert page.context["preview"] is None
+    assert "participant" in page.context["form"].errors
+    assert "Secret meeting" not in page.content.decode()
+    assert frame.status_code == 404
