@@ -113,7 +113,7 @@ def _hosted_items(program, now):
     """Confirmed items of the program that are over, with their contacts."""
     return (
         ItineraryItem.objects.filter(program=program, status=ItemStatus.CONFIRMED, ends_at__lte=now)
-        .select_related("host_organization")
+        .select_related("host_organization", "stop")
         .prefetch_related("contacts")
         .order_by("starts_at", "pk")
     )

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count, F, Prefetch
+from django.db.models import BooleanField, Case, Count, F, Prefetch, Value, When
 
 from lifecycle.models import ChecklistTemplate, Feedback, ItineraryVersion, ProgramTask, SponsorComment
 from programs.enums import ProgramStatus
@@ -21,6 +21,11 @@ def tasks_due_this_week(council, today):
         ProgramTask.objects.filter(program__council=council, done_at__isnull=True, due_date__lte=end_of_week(today))
         .exclude(program__status__in=CLOSED_PROGRAM_STATUSES)
         .select_related("program")
+        .annotate(
+            is_overdue=Case(
+                When(due_date__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
         .order_by("due_date", "program__arrival_date", "pk")
     )
 

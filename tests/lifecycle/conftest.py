@@ -5,7 +5,7 @@ from tests.factories import StaffMembershipFactory
 
 
 @pytest.fixture
-def admin_client(client, council):
+def council_admin_client(client, council):
     """A council admin of ``council``, signed in."""
     user = StaffMembershipFactory(council=council, role=StaffRole.ADMIN).user
     client.force_login(user)

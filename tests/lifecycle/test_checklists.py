@@ -218,11 +218,11 @@ def test_checklist_page_keeps_its_query_count(staff_client, staff, council, djan
     assert response.content.decode().count("Done by") == size
 
 
-def test_council_admin_edits_the_template_and_running_programs_follow(admin_client, council, template):
+def test_council_admin_edits_the_template_and_running_programs_follow(council_admin_client, council, template):
     program = ProgramFactory(council=council)
     sync_checklist(program)
     url = reverse("lifecycle:edit_template", kwargs={"program_type": "ivlp"})
-    formset = admin_client.get(url).context["formset"]
+    formset = council_admin_client.get(url).context["formset"]
     data = {
         "tasks-TOTAL_FORMS": str(len(formset.forms)),
         "tasks-INITIAL_FORMS": str(formset.initial_form_count()),
@@ -249,7 +249,7 @@ def test_council_admin_edits_the_template_and_running_programs_follow(admin_clie
         {f"tasks-{new}-title": "Order welcome kits", f"tasks-{new}-anchor": "arrival", f"tasks-{new}-offset_days": "-7"}
     )
 
-    response = admin_client.post(url, data)
+    response = council_admin_client.post(url, data)
 
     assert response.url == reverse("lifecycle:templates")
     assert _tasks(program)["Send meeting requests"] == dt.date(2027, 1, 18)
@@ -260,3 +260,26 @@ def test_a_coordinator_cannot_edit_templates(staff_client):
     response = staff_client.get(reverse("lifecycle:edit_template", kwargs={"program_type": "ivlp"}))
 
     assert response.status_code == 403
+
+
+def test_saving_a_program_in_the_admin_syncs_its_checklist(admin_client, council, template):
+    program = ProgramFactory(council=council, arrival_date=ARRIVAL, departure_date=dt.date(2027, 3, 6))
+    url = reverse("admin:programs_program_change", args=[program.pk])
+    data = {
+        "council": council.pk,
+        "title": program.title,
+        "program_type": "ivlp",
+        "sponsor": program.sponsor_id,
+        "arrival_date": "2027-03-08",
+        "departure_date": "2027-03-13",
+        "status": program.status,
+        "stops-TOTAL_FORMS": "0",
+        "stops-INITIAL_FORMS": "0",
+        "stops-MIN_NUM_FORMS": "0",
+        "stops-MAX_NUM_FORMS": "1000",
+    }
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    assert _tasks(program)["Send meeting requests"] == dt.date(2027, 1, 29)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from lifecycle.links import review_url
 from lifecycle.models import ItineraryVersion, SponsorComment, WeeklySponsorUpdate
 from lifecycle.sponsor_review import approve_version, publish_version, revoke_version, send_weekly_updates
+from lifecycle.tasks import send_weekly_sponsor_updates
 from meetings.enums import ItemStatus
 from notifications.models import Notification
 from programs.enums import ProgramStatus
@@ -196,3 +197,12 @@ def test_versions_page_keeps_its_query_count(staff_client, program, staff, djang
         response = staff_client.get(reverse("lifecycle:versions", kwargs={"program_id": program.pk}))
 
     assert response.content.decode().count("Looks good") == size
+
+
+def test_the_beat_task_sends_the_weeks_updates(program):
+    WeeklySponsorUpdate.objects.create(program=program, weekday=1)
+
+    sent = send_weekly_sponsor_updates.apply().get()
+
+    assert sent == 1
+    assert Notification.objects.filter(dedupe_key__startswith=f"lifecycle:sponsor-weekly:{program.pk}:").count() == 1
