@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -82,10 +82,18 @@ def withdraw(request, request_id):
 
 @never_cache
 def respond(request, token):
-    """The host contact's page, reached from the emailed link; no account, the token grants this one request."""
+    """The host contact's page, reached from the emailed link; no account, the token grants this one request.
+
+    It speaks the contact's preferred language, like the email that brought them here.
+    """
     meeting_request = requests.resolve_token(token)
     if meeting_request is None:
         return render(request, "meetings/requests/link_invalid.html", status=404)
+    with translation.override(meeting_request.contact.preferred_language):
+        return _respond(request, meeting_request)
+
+
+def _respond(request, meeting_request):
     item = meeting_request.item
     form = AnswerForm(request.POST or None, meeting_request=meeting_request)
     if form.is_valid():

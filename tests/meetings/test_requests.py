@@ -57,7 +57,7 @@ def contact(council):
         organization__name="Bexar County DA",
         name="Rebecca Torres",
         email="rebecca@example.org",
-        preferred_language="es",
+        preferred_language="en",
     )
 
 
@@ -94,7 +94,7 @@ def test_staff_send_a_request_and_the_contact_gets_an_email_with_a_working_link(
     assert (item.status, item.version, item.sequence) == (ItemStatus.REQUESTED, 2, 1)
     assert list(item.contacts.all()) == [contact]
     notification = Notification.objects.get(kind=NotificationKind.MEETING_REQUEST)
-    assert (notification.recipient_email, notification.language) == ("rebecca@example.org", "es")
+    assert (notification.recipient_email, notification.language) == ("rebecca@example.org", "en")
     assert notification.dedupe_key == f"meeting-request:{meeting_request.pk}:request"
     [email] = mail.outbox
     assert email.to == ["Rebecca Torres <rebecca@example.org>"]
@@ -107,6 +107,28 @@ def test_staff_send_a_request_and_the_contact_gets_an_email_with_a_working_link(
     assert "Bexar County District Attorney" in body
     assert "09:00–10:30 CST" in body
     assert "Justice Center, 101 W Nueva St" in body
+
+
+def test_the_email_and_the_page_speak_the_contacts_language(item, council, client, staff):
+    contact = ContactFactory(
+        organization__council=council,
+        organization__name="Casa de Misericordia",
+        name="Rosa Elena",
+        preferred_language="es",
+    )
+
+    meeting_request = requests.send_request(
+        item=item, contact=contact, deadline=local(dt.date(2027, 2, 23), 17), user=staff
+    )
+
+    notification = Notification.objects.get(kind=NotificationKind.MEETING_REQUEST)
+    assert notification.language == "es"
+    assert notification.subject == "Solicitud de reunión de San Antonio CIV: Bexar County District Attorney"
+    assert "Estimado/a Rosa Elena:" in notification.body_text
+    page = client.get(_respond_path(meeting_request), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Una solicitud de reunión de San Antonio CIV" in page
+    assert "Sí, podemos recibir la reunión a esta hora" in page
+    assert ItemChange.objects.get(item=item).changes["status"] == ["Idea", "Requested"]
 
 
 def test_the_request_email_shows_the_meeting_in_the_stops_local_time(pending):
