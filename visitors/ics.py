@@ -4,6 +4,7 @@ UIDs are stable (``item-<id>@<site host>``) so a moved item replaces its earlier
 SEQUENCE is the item's ``sequence``, which the itinerary raises when time, place or status change.
 """
 
+import datetime as dt
 import zoneinfo
 from urllib.parse import urlsplit
 
@@ -65,6 +66,9 @@ def build_calendar(*, program, items, schedule_url):
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", program.title)
+    # Subscribed calendars look for changes every hour (RFC 7986, and the older Microsoft name).
+    calendar.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT1H")
     for item in items:
         zone = zoneinfo.ZoneInfo(item.stop.time_zone)
         event = Event()

@@ -1,11 +1,14 @@
-"""Staff actions on personal links: see who has one, email it, revoke it, re-issue it."""
+"""Staff actions on personal links: see who has one, email it, revoke it, re-issue it. Each action is written to
+the audit log in the same transaction."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import record
 from councils.access import get_for_council, staff_required
 from programs.links import personal_link_url
 from programs.models import Participant, Program, ProgramStaffMember
@@ -39,7 +42,9 @@ def program_links(request, program_id):
 def email_link(request, kind, pk):
     holder = _holder_for_council(request, kind, pk)
     try:
-        services.email_personal_link(holder=holder)
+        with transaction.atomic():
+            services.email_personal_link(holder=holder)
+            record(request=request, action="email personal link", obj=holder)
     except services.NoEmailAddress:
         messages.error(request, _("%(name)s has no email address.") % {"name": services.holder_name(holder)})
     else:
@@ -51,7 +56,9 @@ def email_link(request, kind, pk):
 @require_POST
 def revoke_link(request, kind, pk):
     holder = _holder_for_council(request, kind, pk)
-    services.revoke_personal_link(holder=holder)
+    with transaction.atomic():
+        services.revoke_personal_link(holder=holder)
+        record(request=request, action="revoke personal link", obj=holder)
     messages.success(request, _("The link of %(name)s no longer works.") % {"name": services.holder_name(holder)})
     return redirect("links:program", program_id=holder.program_id)
 
@@ -60,7 +67,9 @@ def revoke_link(request, kind, pk):
 @require_POST
 def reissue_link(request, kind, pk):
     holder = _holder_for_council(request, kind, pk)
-    services.reissue_personal_link(holder=holder)
+    with transaction.atomic():
+        services.reissue_personal_link(holder=holder)
+        record(request=request, action="reissue personal link", obj=holder)
     messages.success(
         request,
         _("%(name)s has a new link; earlier links no longer work.") % {"name": services.holder_name(holder)},

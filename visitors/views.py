@@ -30,6 +30,7 @@ def _visitor_root():
 
 def _page(request, token, page, *, today, now, **context):
     holder = request.holder
+    calendar_path = reverse("visitors:calendar", kwargs={"token": token})
     return {
         "holder": holder,
         "holder_name": holder_name(holder),
@@ -40,7 +41,9 @@ def _page(request, token, page, *, today, now, **context):
         "today": today,
         "now": now,
         "language_form": LanguageForm(initial={"language": request.LANGUAGE_CODE, "page": page}),
-        "calendar_path": reverse("visitors:calendar", kwargs={"token": token}),
+        "calendar_path": calendar_path,
+        # webcal:// asks the phone to subscribe (and follow changes) rather than import a copy once.
+        "calendar_subscription": "webcal://" + request.build_absolute_uri(calendar_path).split("://", 1)[1],
         **context,
     }
 

@@ -37,6 +37,7 @@ def test_the_feed_has_one_event_per_item_in_the_stops_time_zone(client, particip
     assert str(newsroom["uid"]) == f"item-{day_items['newsroom'].pk}@exchange.example.org"
     assert str(newsroom["location"]) == "Express-News building, 200 Avenue E, San Antonio"
     assert [str(zone["tzid"]) for zone in calendar.walk("VTIMEZONE")] == ["America/Chicago"]
+    assert calendar["refresh-interval"].dt == dt.timedelta(hours=1)
 
 
 def test_the_feed_describes_only_visitor_facing_details(client, participant, day_items):

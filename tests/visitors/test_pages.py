@@ -317,6 +317,12 @@ def test_a_page_says_when_it_was_last_updated_in_the_local_zone(client, particip
     assert "Last updated March 2, 2027, 10:30 a.m. CST" in text
 
 
+def test_a_page_offers_to_subscribe_to_the_calendar(client, participant):
+    body = client.get(personal_link_path(participant)).content.decode()
+
+    assert f'href="webcal://testserver{visitor_url("calendar", participant)}"' in body
+
+
 def _items_on_day_2(program, stop, count):
     for index in range(count):
         make_item(program, stop, f"Meeting {index}", DAY_2, 6 + (index * 4) // 60, (index * 4) % 60)

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from notifications.enums import NotificationKind, RecipientType
 from notifications.models import Notification
 from programs.links import make_token, personal_link_path, personal_link_url, resolve_token
@@ -91,6 +92,22 @@ def test_revoking_a_link_refuses_it(staff_client, client, participant):
     assert client.get(url).status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("action", "recorded"),
+    [("email", "email personal link"), ("revoke", "revoke personal link"), ("reissue", "reissue personal link")],
+)
+def test_link_actions_are_written_to_the_audit_log(staff_client, staff, council, participant, action, recorded):
+    staff_client.post(action_url(action, "participant", participant))
+
+    event = AuditEvent.objects.get()
+    assert (event.council, event.user, event.action) == (council, staff, recorded)
+    assert (event.object_type, event.object_id, event.object_label) == (
+        "programs.Participant",
+        str(participant.pk),
+        "Lucía Fernández",
+    )
+
+
 def test_reissuing_a_link_replaces_every_earlier_link(staff_client, client, participant, day_items):
     old_url = personal_link_path(participant)
 
@@ -114,6 +131,7 @@ def test_staff_of_another_council_cannot_touch_a_link(other_staff_client, partic
     assert (participant.link_version, participant.link_revoked_at) == (1, None)
     assert resolve_token(token) == participant
     assert Notification.objects.count() == 0
+    assert AuditEvent.objects.count() == 0
 
 
 def test_staff_of_another_council_cannot_list_the_links(other_staff_client, program, participant):

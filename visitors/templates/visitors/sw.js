@@ -31,7 +31,8 @@ async function networkFirst(request) {
     }
     return response;
   } catch (error) {
-    const kept = await cache.match(request);
+    // The pages vary by cookie and language header; offline, the last copy of the address is what counts.
+    const kept = await cache.match(request, { ignoreVary: true });
     if (kept) {
       return kept;
     }
@@ -40,7 +41,7 @@ async function networkFirst(request) {
 }
 
 async function cacheFirst(request) {
-  const kept = await caches.match(request);
+  const kept = await caches.match(request, { ignoreVary: true });
   return kept || fetch(request);
 }
 
