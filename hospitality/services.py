@@ -265,7 +265,7 @@ def _sync_item(invitation, participants):
             item.delete()
         return
     with translation.override(settings.LANGUAGE_CODE):
-        title = _("%(meal)s with the %(household)s household") % {
+        title = _("%(meal)s with %(household)s") % {
             "meal": slot.get_meal_display(),
             "household": invitation.volunteer.household_name,
         }

@@ -33,7 +33,7 @@ def test_seating_guests_puts_a_confirmed_home_hospitality_item_on_their_schedule
 
     item = Invitation.objects.get(pk=host.pk).item
     assert (item.kind, item.status, item.whole_group) == (ItemKind.HOME_HOSPITALITY, ItemStatus.CONFIRMED, False)
-    assert item.title == "Dinner with the The Moraleses household"
+    assert item.title == "Dinner with The Moraleses"
     assert (item.starts_at, item.ends_at, item.stop) == (slot.starts_at, slot.ends_at, slot.stop)
     assert (item.pickup_at, item.pickup_location) == (slot.starts_at, "Hotel lobby, 100 Main St")
     assert sorted(p.first_name for p in item.participants.all()) == ["João", "Lucía"]
