@@ -173,3 +173,23 @@ def test_the_demo_programs_book_renders_as_pdf(client):
     assert "Combating Trafficking in Persons" in text
     # cover, schedule pages, places/people and one page per participant (eleven visitors)
     assert len(reader.pages) >= 14
+
+
+def test_the_book_prints_in_the_language_staff_choose(staff_client, program):
+    _item(program, title="Coalition", starts_at=local(DAY, 9), ends_at=local(DAY, 10))
+
+    body = staff_client.get(
+        reverse("book:html", kwargs={"program_id": program.pk}), {"language": "es"}
+    ).content.decode()
+
+    assert '<html lang="es">' in body
+    assert "Día a día" in body
+    assert "martes 2 marzo 2027 · San Antonio" in body
+
+
+def test_an_unknown_book_language_falls_back_to_the_staff_members(staff_client, program):
+    body = staff_client.get(
+        reverse("book:html", kwargs={"program_id": program.pk}), {"language": "xx"}
+    ).content.decode()
+
+    assert '<html lang="en">' in body
