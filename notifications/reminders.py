@@ -36,7 +36,7 @@ def _stamp(moment):
 def _language_names(codes, language):
     names = dict(settings.LANGUAGES)
     with translation.override(language):
-        return [str(names.get(code, code)) for code in sorted(set(codes))]
+        return sorted({str(names.get(code, code)) for code in codes})
 
 
 def _existing(keys):
