@@ -64,6 +64,22 @@ def revoke_links(*, volunteer):
     return True
 
 
+# Slots
+
+
+def save_slot(*, form):
+    """Save a slot from its form; the seated hosts' dinners follow its new time and meeting point."""
+    with transaction.atomic():
+        slot = form.save()
+        seated = Invitation.objects.filter(slot=slot, item__isnull=False).select_related(
+            "slot__program", "slot__stop", "volunteer", "item"
+        )
+        for invitation in seated:
+            guests = [assignment.participant for assignment in invitation.assignments.select_related("participant")]
+            _sync_item(invitation, guests)
+    return slot
+
+
 # Invitations
 
 
@@ -181,6 +197,7 @@ def remind(*, invitation, now=None):
         invitation = _lock_invitation(invitation.pk)
         if not _require_pending(invitation, now):
             raise HospitalityError(_("This invitation has expired."))
+        ensure_user(invitation.volunteer)  # invitations made outside ``invite`` (the demo, the admin) have none
         notification = emails.queue_reminder(invitation, day=timezone.localdate(now))
         invitation.reminded_at = now
         invitation.save(update_fields=["reminded_at"])
@@ -289,10 +306,11 @@ def _sync_item(invitation, participants):
         before = snapshot_item(item)
         for name, value in fields.items():
             setattr(item, name, value)
-        item.version = F("version") + 1
-        item.save()
-        item.refresh_from_db()
-        note_item_change(item=item, before=before)
+        if snapshot_item(item) != before:
+            item.version = F("version") + 1
+            item.save()
+            item.refresh_from_db()
+            note_item_change(item=item, before=before)
     item.participants.set(participants)
 
 

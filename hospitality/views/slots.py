@@ -50,7 +50,7 @@ def slot_create(request, program_id):
     program = get_for_council(Program.objects, request.council, pk=program_id)
     form = SlotForm(request.POST or None, program=program)
     if request.method == "POST" and form.is_valid():
-        slot = form.save()
+        slot = services.save_slot(form=form)
         return redirect("hospitality:slot", slot_id=slot.pk)
     return render(request, "hospitality/slot_form.html", {"form": form, "program": program})
 
@@ -61,7 +61,7 @@ def slot_edit(request, slot_id):
     form = SlotForm(request.POST or None, program=slot.program, instance=slot)
     if request.method == "POST" and form.is_valid():
         try:
-            form.save()
+            services.save_slot(form=form)
         except IntegrityError:
             # A volunteer accepted between the form's check and the save: the counter constraint refused it.
             form.add_error("hosts_needed", _("More hosts have accepted meanwhile; reload and try again."))
@@ -73,6 +73,8 @@ def slot_edit(request, slot_id):
 
 def _slot_page_context(slot, *, invite_form=None):
     guests = list(slot.program.participants.order_by("first_name", "last_name"))
+    suggestions = suggest_volunteers(slot, guests)
+    invite_form = invite_form or InviteForm(slot=slot)
     invitations = list(invitations_of_slot(slot))
     hosts = [invitation for invitation in invitations if invitation.status == InvitationStatus.ACCEPTED]
     seated = {}
@@ -101,8 +103,10 @@ def _slot_page_context(slot, *, invite_form=None):
         "invitations": invitations,
         "assign_forms": assign_forms,
         "split": [(by_pk[pk], seated_guests) for pk, seated_guests in split.items()],
-        "suggestions": suggest_volunteers(slot, guests),
-        "invite_form": invite_form or InviteForm(slot=slot),
+        "suggestions": suggestions,
+        # Staff may still invite someone the suggestions leave out (not vetted yet, not usually free that day).
+        "others": invite_form.fields["volunteers"].queryset.exclude(pk__in=[s.volunteer.pk for s in suggestions]),
+        "invite_form": invite_form,
     }
 
 

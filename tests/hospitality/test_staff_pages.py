@@ -122,3 +122,53 @@ def test_the_board_shows_each_slot_and_who_has_not_answered_in_constant_queries(
         [f"Waiting {n}"] for n in range(slots)
     ]
     assert body.count(">Remind</button>") == slots
+
+
+def test_moving_a_slot_moves_the_seated_guests_dinner(staff_client, slot, guests):
+    (invitation,) = services.invite(slot=slot, volunteers=[make_volunteer(slot.program.council)])
+    services.accept(invitation=invitation, now=slot.invitation_deadline - dt.timedelta(days=1))
+    services.assign_guests(invitation=invitation, participants=guests[:2])
+
+    staff_client.post(
+        reverse("hospitality:slot_edit", args=[slot.pk]),
+        {
+            "stop": slot.stop.pk,
+            "meal": "dinner",
+            "guests_per_host": "2",
+            "hosts_needed": "2",
+            "meeting_point": "Museum steps",
+            "date": "2027-03-03",
+            "start_time": "19:00",
+            "end_time": "21:30",
+        },
+    )
+
+    item = Invitation.objects.get(pk=invitation.pk).item
+    assert (item.starts_at, item.ends_at) == (
+        dt.datetime(2027, 3, 4, 1, 0, tzinfo=dt.UTC),
+        dt.datetime(2027, 3, 4, 3, 30, tzinfo=dt.UTC),
+    )
+    assert item.pickup_location == "Museum steps"
+    assert item.participants.count() == 2
+
+
+def test_staff_can_invite_a_volunteer_the_suggestions_leave_out(staff_client, slot):
+    unvetted = make_volunteer(slot.program.council, household_name="New family", vetting_status="in_progress")
+
+    page = staff_client.get(reverse("hospitality:slot", args=[slot.pk]))
+    staff_client.post(reverse("hospitality:invite", args=[slot.pk]), {"volunteers": [unvetted.pk]})
+
+    assert list(page.context["others"]) == [unvetted]
+    assert Invitation.objects.get(slot=slot).volunteer == unvetted
+
+
+def test_a_reminder_works_for_an_invitation_made_without_the_service(staff_client, slot):
+    from tests.factories import InvitationFactory
+
+    invitation = InvitationFactory(slot=slot, volunteer=make_volunteer(slot.program.council))
+
+    staff_client.post(reverse("hospitality:remind", args=[invitation.pk]))
+
+    invitation.volunteer.refresh_from_db()
+    assert invitation.volunteer.user is not None
+    assert invitation.volunteer.invitations.get().reminded_at is not None
