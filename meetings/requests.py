@@ -220,11 +220,12 @@ def send_request(*, item, contact, deadline, message="", user=None, now=None):
         if item.status in (ItemStatus.IDEA, ItemStatus.DECLINED):
             fields["status"] = ItemStatus.REQUESTED
         if item.host_organization_id is None:
-            fields["host_organization_id"] = contact.organization_id
+            fields["host_organization"] = contact.organization
         extra = {}
+        names = sorted(item.contacts.values_list("name", flat=True))
         if not item.contacts.filter(pk=contact.pk).exists():
             item.contacts.add(contact)
-            extra["contacts"] = ["", contact.name]
+            extra["contacts"] = [", ".join(names), ", ".join(sorted([*names, contact.name]))]
         with translation.override(settings.LANGUAGE_CODE):
             extra["meeting_request"] = ["", _("sent to %(name)s") % {"name": contact.name}]
         _change_item(item, user=user, extra_changes=extra, **fields)

@@ -400,6 +400,9 @@ def test_sending_records_the_change_on_the_item(pending, staff):
     assert change.user == staff
     assert change.changes["status"] == ["Idea", "Requested"]
     assert change.changes["meeting_request"] == ["", "sent to Rebecca Torres"]
+    assert change.changes["host_organization"] == ["", "Bexar County DA"]
+    assert change.changes["contacts"] == ["", "Rebecca Torres"]
+    assert pending.item.host_organization.name == "Bexar County DA"
 
 
 @pytest.mark.parametrize("items", [2, 12])
