@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from councils.access import staff_required
 from lifecycle.forms import StatisticsFilterForm
-from lifecycle.statistics import compute, programs_in_year
+from lifecycle.impact import compute, programs_in_year
 from programs.models import Program
 
 

@@ -11,7 +11,7 @@ from directory.enums import Sector
 from directory.models import HostOrganization
 from hospitality.enums import InvitationStatus
 from hospitality.models import Invitation
-from lifecycle.statistics import compute, programs_in_year
+from lifecycle.impact import compute, programs_in_year
 from meetings.enums import ItemKind, ItemStatus
 from meetings.models import ItineraryItem
 from programs.models import Program

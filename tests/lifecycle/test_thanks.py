@@ -195,3 +195,16 @@ def test_a_feedback_link_expires_weeks_after_the_program(client, program):
         response = client.get(path)
 
     assert response.status_code == 404
+
+
+def test_a_host_reads_the_thank_you_in_their_language(program, staff):
+    item = _hosted(program)
+    contact = item.contacts.get()
+    contact.preferred_language = "es"
+    contact.save()
+
+    send_thank_yous(program=program, user=staff, now=AFTER_THE_PROGRAM)
+
+    message = _thanks(program).get()
+    assert message.subject == f"Gracias por reunirse con los visitantes de {program.title}"
+    assert "Cuéntenos en dos minutos cómo fue:" in message.body_text
