@@ -103,7 +103,9 @@ def test_the_last_loaded_schedule_stays_readable_offline(phone, context, live_se
     phone.goto(url)
     phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
     phone.wait_for_function("navigator.serviceWorker.controller !== null")
-    phone.reload()  # now through the worker, which keeps a copy
+    phone.get_by_role("link", name="Program", exact=True).click()
+    expect(phone.get_by_role("heading", name="The whole program")).to_be_visible()
+    phone.goto(url)  # now through the worker, which keeps a copy of both pages
     updated = phone.locator(".updated").inner_text()
 
     context.set_offline(True)
@@ -113,6 +115,9 @@ def test_the_last_loaded_schedule_stays_readable_offline(phone, context, live_se
         expect(phone.locator("article h3").first).to_have_text("Program briefing")
         expect(phone.locator(".updated")).to_have_text(updated)
         expect(phone.locator("#offline-note")).to_be_visible()
+        phone.get_by_role("link", name="Program", exact=True).click()
+        expect(phone.get_by_role("heading", name="The whole program")).to_be_visible()
+        expect(phone.locator("article h3")).to_have_count(5)
     finally:
         context.set_offline(False)
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from meetings.enums import ItemStatus
 from programs.links import make_token, personal_link_path, revoke_link
-from tests.factories import ItineraryItemFactory, ParticipantFactory, ProgramFactory, StopFactory
+from tests.factories import ItineraryItemFactory, ParticipantFactory, ProgramFactory, StopFactory, VenueFactory
 from tests.visitors.conftest import DAY_1, DAY_2, NOW, make_item
 
 pytestmark = pytest.mark.django_db
@@ -368,3 +368,30 @@ def test_the_group_view_reads_a_fixed_number_of_queries(
         response = client.get(url)
 
     assert len(item_titles(response)) == count
+
+
+def test_the_map_link_points_at_the_venues_coordinates_when_known(
+    client, council, participant, program, stop, frozen_now
+):
+    venue = VenueFactory(council=council, name="Gateway Arch", latitude="38.624700", longitude="-90.184800")
+    make_item(program, stop, "The Arch", DAY_2, 15, venue=venue)
+
+    body = client.get(personal_link_path(participant)).content.decode()
+
+    assert (
+        'href="https://www.openstreetmap.org/?mlat=38.624700&amp;mlon=-90.184800#map=17/38.624700/-90.184800"' in body
+    )
+
+
+@pytest.mark.parametrize("count", [10, 100])
+def test_the_people_page_reads_a_fixed_number_of_queries(
+    client, participant, program, count, django_assert_num_queries
+):
+    ParticipantFactory.create_batch(count, program=program, share_contact=True)
+    url = visitor_url("people", participant)
+
+    # holder with program and council, stops, participants, program staff
+    with django_assert_num_queries(4):
+        response = client.get(url)
+
+    assert page_text(response).count("Example") == count

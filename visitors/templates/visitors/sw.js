@@ -22,6 +22,12 @@ function isPage(request) {
   return request.mode === "navigate" || (request.headers.get("accept") || "").includes("text/html");
 }
 
+// A page never opened before falls back, offline, to the kept Today page of the same link (/v/<token>/).
+function todayPageOf(url) {
+  const [, root, token] = new URL(url).pathname.split("/");
+  return new URL(`/${root}/${token}/`, url).href;
+}
+
 async function networkFirst(request) {
   const cache = await caches.open(CACHE);
   try {
@@ -32,7 +38,9 @@ async function networkFirst(request) {
     return response;
   } catch (error) {
     // The pages vary by cookie and language header; offline, the last copy of the address is what counts.
-    const kept = await cache.match(request, { ignoreVary: true });
+    const kept =
+      (await cache.match(request, { ignoreVary: true })) ||
+      (await cache.match(todayPageOf(request.url), { ignoreVary: true }));
     if (kept) {
       return kept;
     }
