@@ -15,11 +15,7 @@ from meetings.models import ItineraryItem
 
 WALL_CLOCK_FORMAT = "%Y-%m-%dT%H:%M"
 # The search box of the contacts (static/meetings/contact_search.js fills the results).
-CONTACT_SEARCH_HTML = """{% load i18n %}<div class="mb-2">
-<label class="form-label" for="contact-search-input">{% translate "Find a contact" %}</label>
-<input type="search" class="form-control" id="contact-search-input" autocomplete="off"
- placeholder="{% translate 'Name or organization' %}" aria-describedby="id_contacts_helptext">
-<div class="contact-results list-group mt-1" aria-live="polite"></div></div>"""
+CONTACT_SEARCH_HTML = '{% include "meetings/_contact_search.html" %}'
 
 
 class WallClockField(forms.DateTimeField):
