@@ -127,6 +127,10 @@ class Invitation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["slot", "volunteer"], name="invitation_one_per_volunteer_and_slot"),
         ]
+        indexes = [
+            # The expiry sweep reads pending invitations by deadline.
+            models.Index(fields=["status", "expires_at"], name="invitation_status_expiry_idx"),
+        ]
 
     def __str__(self):
         return f"{self.volunteer} → {self.slot}"

@@ -68,9 +68,12 @@ def revoke_links(*, volunteer):
 
 
 def save_slot(*, form):
-    """Save a slot from its form; the seated hosts' dinners follow its new time and meeting point."""
+    """Save a slot from its form; open invitations follow its deadline, seated dinners its time and place."""
     with transaction.atomic():
         slot = form.save()
+        Invitation.objects.filter(slot=slot, status=InvitationStatus.PENDING).update(
+            expires_at=slot.invitation_deadline or slot.starts_at
+        )
         seated = Invitation.objects.filter(slot=slot, item__isnull=False).select_related(
             "slot__program", "slot__stop", "volunteer", "item"
         )

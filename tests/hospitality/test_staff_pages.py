@@ -124,8 +124,8 @@ def test_the_board_shows_each_slot_and_who_has_not_answered_in_constant_queries(
     assert body.count(">Remind</button>") == slots
 
 
-def test_moving_a_slot_moves_the_seated_guests_dinner(staff_client, slot, guests):
-    (invitation,) = services.invite(slot=slot, volunteers=[make_volunteer(slot.program.council)])
+def test_moving_a_slot_moves_the_seated_dinner_and_the_open_invitations_deadline(staff_client, slot, guests):
+    invitation, waiting = services.invite(slot=slot, volunteers=[make_volunteer(slot.program.council) for _ in "ab"])
     services.accept(invitation=invitation, now=slot.invitation_deadline - dt.timedelta(days=1))
     services.assign_guests(invitation=invitation, participants=guests[:2])
 
@@ -140,6 +140,7 @@ def test_moving_a_slot_moves_the_seated_guests_dinner(staff_client, slot, guests
             "date": "2027-03-03",
             "start_time": "19:00",
             "end_time": "21:30",
+            "deadline_date": "2027-03-01",
         },
     )
 
@@ -150,6 +151,7 @@ def test_moving_a_slot_moves_the_seated_guests_dinner(staff_client, slot, guests
     )
     assert item.pickup_location == "Museum steps"
     assert item.participants.count() == 2
+    assert Invitation.objects.get(pk=waiting.pk).expires_at == dt.datetime(2027, 3, 2, 5, 59, tzinfo=dt.UTC)
 
 
 def test_staff_can_invite_a_volunteer_the_suggestions_leave_out(staff_client, slot):
