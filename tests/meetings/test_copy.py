@@ -95,7 +95,7 @@ def test_copying_an_item_outside_the_program_is_refused(staff_client, program, s
 
 
 def test_copying_a_day_across_the_dst_change_keeps_local_times(staff_client, program, stop):
-    _meeting(program, stop, title="Morning meeting", hour=9)
+    _meeting(program, stop, title="Morning meeting", hour=9, pickup_at=local(BEFORE_DST, 8, 30))
     _meeting(program, stop, title="Afternoon visit", hour=14)
     _meeting(program, stop, day=dt.date(2027, 3, 13), title="Another day")
     _meeting(program, stop, title="Cancelled one", hour=17, status=ItemStatus.CANCELLED)
@@ -109,6 +109,7 @@ def test_copying_a_day_across_the_dst_change_keeps_local_times(staff_client, pro
         ("Morning meeting", local(AFTER_DST, 9), local(AFTER_DST, 10, 30), ItemStatus.IDEA),
         ("Afternoon visit", local(AFTER_DST, 14), local(AFTER_DST, 15, 30), ItemStatus.IDEA),
     ]
+    assert copies[0].pickup_at == local(AFTER_DST, 8, 30)
     # 09:00 Central is 15:00 UTC before the switch and 14:00 UTC after it.
     assert copies[0].starts_at.astimezone(dt.UTC) == dt.datetime(2027, 3, 15, 14, tzinfo=dt.UTC)
 

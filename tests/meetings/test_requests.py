@@ -422,3 +422,12 @@ def test_request_list_query_count_does_not_grow(staff_client, program, contact, 
         response = staff_client.get(reverse("meeting_requests:list", kwargs={"program_id": program.pk}))
 
     assert response.content.decode().count('data-request="') == items
+
+
+def test_the_deadline_job_is_on_the_beat_schedule_under_its_task_name():
+    from exchange.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["meeting-request-deadlines"]
+
+    assert entry["task"] == meeting_request_deadlines.name == "meetings.meeting_request_deadlines"
+    assert entry["task"] in app.tasks
