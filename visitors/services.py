@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from notifications.enums import NotificationKind, RecipientType
 from notifications.services import queue_email
@@ -22,14 +23,16 @@ def holder_name(holder):
     return holder.full_name if isinstance(holder, Participant) else holder.name
 
 
-class NoEmailAddress(Exception):
-    """The person has no email address on record."""
+class LinkNotSendable(Exception):
+    """Why a personal link cannot be emailed; the message is for staff."""
 
 
 def email_personal_link(*, holder, now=None):
     """Queue the personal link to the holder, in their language; at most one message per link version and day."""
     if not holder.email:
-        raise NoEmailAddress(holder_name(holder))
+        raise LinkNotSendable(_("%(name)s has no email address.") % {"name": holder_name(holder)})
+    if holder.link_revoked_at is not None:
+        raise LinkNotSendable(_("The link of %(name)s is revoked; re-issue it first.") % {"name": holder_name(holder)})
     now = now or timezone.now()
     program = holder.program
     kind_code = "s" if sees_group_view(holder) else "p"

@@ -45,8 +45,8 @@ def email_link(request, kind, pk):
         with transaction.atomic():
             services.email_personal_link(holder=holder)
             record(request=request, action="email personal link", obj=holder)
-    except services.NoEmailAddress:
-        messages.error(request, _("%(name)s has no email address.") % {"name": services.holder_name(holder)})
+    except services.LinkNotSendable as reason:
+        messages.error(request, str(reason))
     else:
         messages.success(request, _("The link is on its way to %(name)s.") % {"name": services.holder_name(holder)})
     return redirect("links:program", program_id=holder.program_id)

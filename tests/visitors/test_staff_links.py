@@ -82,6 +82,15 @@ def test_emailing_a_link_without_an_address_says_so(staff_client, program):
     assert "Rafael Gómez has no email address." in response.content.decode()
 
 
+def test_a_revoked_link_is_not_emailed(staff_client, participant):
+    staff_client.post(action_url("revoke", "participant", participant))
+
+    response = staff_client.post(action_url("email", "participant", participant), follow=True)
+
+    assert Notification.objects.count() == 0
+    assert "The link of Lucía Fernández is revoked; re-issue it first." in response.content.decode()
+
+
 def test_revoking_a_link_refuses_it(staff_client, client, participant):
     url = personal_link_path(participant)
 
