@@ -3,6 +3,7 @@ and the participant list meant for publication (media consent enforced)."""
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
@@ -25,12 +26,16 @@ def _program(request, program_id):
 @staff_required
 def program(request, program_id):
     program = _program(request, program_id)
+    stops = list(queries.stops_with_hotels(program))
     return render(
         request,
         "logistics/program.html",
         {
             "program": program,
-            "stops": queries.stops_with_hotels(program),
+            "stops": stops,
+            # Flights are shown in the zone of the city the group arrives in or leaves from.
+            "arrival_zone": stops[0].time_zone if stops else settings.DEFAULT_LOCAL_TIME_ZONE,
+            "departure_zone": stops[-1].time_zone if stops else settings.DEFAULT_LOCAL_TIME_ZONE,
             "flights": queries.flights_for_program(program),
             "vendors": queries.vendors_for_program(program),
         },

@@ -16,6 +16,7 @@
       type: type,
       data: { labels: series.labels, datasets: [{ data: series.values }] },
       options: {
+        maintainAspectRatio: false,
         plugins: { legend: { display: type !== "bar" } },
         scales: type === "bar" ? { y: { beginAtZero: true, ticks: { precision: 0 } } } : {},
       },

@@ -5,7 +5,8 @@ import io
 import pytest
 from django.urls import reverse
 
-from logistics.models import Hotel, HotelBooking, TransportVendor
+from logistics.enums import FlightDirection
+from logistics.models import Flight, Hotel, HotelBooking, TransportVendor
 from meetings.enums import ItemKind, ItemStatus
 from programs.enums import Consent
 from tests.factories import (
@@ -146,3 +147,21 @@ def test_logistics_page_keeps_its_query_count(staff_client, program, council, dj
         response = staff_client.get(reverse("logistics:program", kwargs={"program_id": program.pk}))
 
     assert response.content.decode().count("HV-") == size
+
+
+def test_arrival_flights_show_in_the_local_time_of_the_first_stop(staff_client, program):
+    participant = ParticipantFactory(program=program)
+    Flight.objects.create(
+        participant=participant,
+        direction=FlightDirection.ARRIVAL,
+        carrier="American Airlines",
+        number="AA 1457",
+        from_airport="DFW",
+        to_airport="SAT",
+        departs_at=dt.datetime(2027, 3, 1, 19, 5, tzinfo=dt.UTC),
+        arrives_at=dt.datetime(2027, 3, 1, 20, 20, tzinfo=dt.UTC),
+    )
+
+    response = staff_client.get(reverse("logistics:program", kwargs={"program_id": program.pk}))
+
+    assert "1 Mar 14:20 CST" in response.content.decode()
