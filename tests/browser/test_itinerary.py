@@ -21,6 +21,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TUESDAY, WEDNESDAY, THURSDAY = dt.date(2027, 3, 2), dt.date(2027, 3, 3), dt.date(2027, 3, 4)
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # The browser sits in Tokyo while the stop is in Texas: the calendar must still show and send Texas time.
+    return {**browser_context_args, "timezone_id": "Asia/Tokyo"}
+
+
 @pytest.fixture
 def itinerary():
     council = CouncilFactory(name="San Antonio CIV", slug="saciv")

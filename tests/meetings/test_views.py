@@ -165,6 +165,17 @@ def test_a_hard_conflict_redisplays_the_form_until_overridden(staff_client, prog
     )
 
 
+def test_an_item_outside_its_stop_is_a_conflict_to_override(staff_client, program):
+    StopFactory(program=program, city="San Antonio", start_date=program.arrival_date, end_date=DAY)
+    laredo = StopFactory(program=program, city="Laredo", start_date=DAY, end_date=program.departure_date)
+    late = form_data(laredo, starts_at="2027-03-01T14:00", ends_at="2027-03-01T15:00")
+
+    blocked = staff_client.post(reverse("meetings:item_new", args=[program.pk]), late)
+
+    assert "Outside the stop&#x27;s dates (03/02/2027 to 03/07/2027)." in blocked.content.decode()
+    assert not ItineraryItem.objects.exists()
+
+
 def test_staff_edit_an_item_and_see_its_history(staff_client, program, stop, staff):
     staff.first_name, staff.last_name = "Maria", "Coordinator"
     staff.save()
