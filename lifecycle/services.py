@@ -77,6 +77,18 @@ def sync_checklist(program):
     ProgramTask.objects.filter(pk__in=to_delete).delete()
 
 
+@transaction.atomic
+def save_template(*, formset):
+    """Save a council admin's edit of a checklist template; running programs follow it.
+
+    Open tasks of deleted template tasks go with them (done ones stay, as a record of what was done).
+    """
+    deleted = [form.instance.pk for form in formset.deleted_forms if form.instance.pk]
+    ProgramTask.objects.filter(template_task_id__in=deleted, done_at__isnull=True).delete()
+    formset.save()
+    sync_programs_of_template(formset.instance)
+
+
 def sync_programs_of_template(template):
     """After a council admin edits a template: the council's running programs of that type follow it."""
     programs = Program.objects.filter(council_id=template.council_id, program_type=template.program_type).exclude(

@@ -115,8 +115,7 @@ def edit_template(request, program_type):
     template = services.ensure_template(council=request.council, program_type=program_type)
     formset = TemplateTaskFormSet(request.POST or None, instance=template)
     if request.method == "POST" and formset.is_valid():
-        formset.save()
-        services.sync_programs_of_template(template)
+        services.save_template(formset=formset)
         messages.success(request, _("The checklist is saved; running programs follow it."))
         return redirect("lifecycle:templates")
     return render(request, "lifecycle/template_edit.html", {"template": template, "formset": formset})

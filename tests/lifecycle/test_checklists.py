@@ -218,11 +218,8 @@ def test_checklist_page_keeps_its_query_count(staff_client, staff, council, djan
     assert response.content.decode().count("Done by") == size
 
 
-def test_council_admin_edits_the_template_and_running_programs_follow(council_admin_client, council, template):
-    program = ProgramFactory(council=council)
-    sync_checklist(program)
-    url = reverse("lifecycle:edit_template", kwargs={"program_type": "ivlp"})
-    formset = council_admin_client.get(url).context["formset"]
+def _template_post(formset):
+    """The edit form as the browser would send it back unchanged."""
     data = {
         "tasks-TOTAL_FORMS": str(len(formset.forms)),
         "tasks-INITIAL_FORMS": str(formset.initial_form_count()),
@@ -242,8 +239,20 @@ def test_council_admin_edits_the_template_and_running_programs_follow(council_ad
         )
         if task.only_with_home_hospitality:
             data[f"tasks-{index}-only_with_home_hospitality"] = "on"
-    send = next(i for i, form in enumerate(formset.forms) if form.instance.title == "Send meeting requests")
-    data[f"tasks-{send}-offset_days"] = "-42"
+    return data
+
+
+def _form_index(formset, title):
+    return next(i for i, form in enumerate(formset.forms) if form.instance.title == title)
+
+
+def test_council_admin_edits_the_template_and_running_programs_follow(council_admin_client, council, template):
+    program = ProgramFactory(council=council)
+    sync_checklist(program)
+    url = reverse("lifecycle:edit_template", kwargs={"program_type": "ivlp"})
+    formset = council_admin_client.get(url).context["formset"]
+    data = _template_post(formset)
+    data[f"tasks-{_form_index(formset, 'Send meeting requests')}-offset_days"] = "-42"
     new = formset.initial_form_count()
     data.update(
         {f"tasks-{new}-title": "Order welcome kits", f"tasks-{new}-anchor": "arrival", f"tasks-{new}-offset_days": "-7"}
@@ -254,6 +263,22 @@ def test_council_admin_edits_the_template_and_running_programs_follow(council_ad
     assert response.url == reverse("lifecycle:templates")
     assert _tasks(program)["Send meeting requests"] == dt.date(2027, 1, 18)
     assert _tasks(program)["Order welcome kits"] == dt.date(2027, 2, 22)
+
+
+def test_deleting_a_template_task_removes_its_open_tasks_but_keeps_done_ones(council_admin_client, council, template):
+    open_program, done_program = ProgramFactory(council=council), ProgramFactory(council=council)
+    for program in (open_program, done_program):
+        sync_checklist(program)
+    complete_task(task=done_program.tasks.get(title="Thank hosts"), user=None)
+    url = reverse("lifecycle:edit_template", kwargs={"program_type": "ivlp"})
+    formset = council_admin_client.get(url).context["formset"]
+    data = _template_post(formset)
+    data[f"tasks-{_form_index(formset, 'Thank hosts')}-DELETE"] = "on"
+
+    council_admin_client.post(url, data)
+
+    assert "Thank hosts" not in _tasks(open_program)
+    assert "Thank hosts" in _tasks(done_program)
 
 
 def test_a_coordinator_cannot_edit_templates(staff_client):
@@ -283,3 +308,15 @@ def test_saving_a_program_in_the_admin_syncs_its_checklist(admin_client, council
 
     assert response.status_code == 302
     assert _tasks(program)["Send meeting requests"] == dt.date(2027, 1, 29)
+
+
+@pytest.mark.parametrize("size", [2, 10])
+def test_template_edit_page_keeps_its_query_count(council_admin_client, council, django_assert_num_queries, size):
+    template = ChecklistTemplateFactory(council=council)
+    TemplateTaskFactory.create_batch(size, template=template)
+
+    # session, user, membership, council, template, its tasks
+    with django_assert_num_queries(6):
+        response = council_admin_client.get(reverse("lifecycle:edit_template", kwargs={"program_type": "ivlp"}))
+
+    assert len(response.context["formset"].forms) == size + 2

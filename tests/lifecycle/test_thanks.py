@@ -208,3 +208,22 @@ def test_a_host_reads_the_thank_you_in_their_language(program, staff):
     message = _thanks(program).get()
     assert message.subject == f"Gracias por reunirse con los visitantes de {program.title}"
     assert "Cuéntenos en dos minutos cómo fue:" in message.body_text
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_feedback_page_keeps_its_query_count(staff_client, program, django_assert_num_queries, size):
+    for index in range(size):
+        Feedback.objects.create(
+            program=program,
+            respondent_type=RespondentType.CONTACT,
+            respondent_id=index + 1,
+            respondent_name=f"Host {index}",
+            rating=5,
+            comments="Wonderful group",
+        )
+
+    # session, user, membership, council, program, feedback
+    with django_assert_num_queries(6):
+        response = staff_client.get(reverse("lifecycle:feedback_list", kwargs={"program_id": program.pk}))
+
+    assert response.content.decode().count("Wonderful group") == size
