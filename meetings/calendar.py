@@ -62,3 +62,10 @@ def agenda_days(program):
         (stop, day, [(item, found) for _, _, item, found in group])
         for (stop, day), group in groupby(rows, key=lambda row: (row[0], row[1]))
     ]
+
+
+def conflicts_for_item(item):
+    """The current conflicts of one saved item (none when it is cancelled or declined)."""
+    context = conflict_rules.load_context(council=item.program.council, programs=[item.program])
+    booking = next((b for b in context.bookings if b.item_id == item.pk), None)
+    return conflict_rules.find_conflicts(booking, context) if booking else []

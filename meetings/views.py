@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from councils.access import get_for_council, staff_required
 from directory.models import Contact
 from meetings import services
-from meetings.calendar import agenda_days, events_for_stop
+from meetings.calendar import agenda_days, conflicts_for_item, events_for_stop
 from meetings.conflicts import hard
 from meetings.forms import CalendarQueryForm, ContactSearchForm, ItemForm, MoveItemForm, NewItemQueryForm
 from meetings.models import ItineraryItem
@@ -161,7 +161,8 @@ def item_edit(request, item_id):
 @require_GET
 def item_detail(request, item_id):
     item = item_for_page(_item(request, item_id))
-    return render(request, "meetings/item_detail.html", {"item": item, "program": item.program})
+    context = {"item": item, "program": item.program, "conflicts": conflicts_for_item(item)}
+    return render(request, "meetings/item_detail.html", context)
 
 
 def _change_json(change):

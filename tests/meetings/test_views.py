@@ -192,6 +192,16 @@ def test_staff_edit_an_item_and_see_its_history(staff_client, program, stop, sta
     assert "Title: Briefing → Welcome briefing" in page
 
 
+def test_the_item_page_shows_its_conflicts(staff_client, program, stop):
+    ItineraryItemFactory(program=program, stop=stop, title="River Walk", starts_at=local(DAY, 9, 30))
+    item = ItineraryItemFactory(program=program, stop=stop, title="Newsroom")
+
+    body = staff_client.get(reverse("meetings:item", args=[item.pk])).content.decode()
+
+    assert "the whole group also at “River Walk” (03/02/2027 09:30–10:30)." in body
+    assert "Tuesday, Mar 2, 09:00–10:00 CST (San Antonio)" in body
+
+
 def test_a_stale_edit_is_refused_and_keeps_what_was_typed(staff_client, program, stop, council):
     item = ItineraryItemFactory(program=program, stop=stop, title="Briefing")
     colleague = StaffMembershipFactory(council=council, user__first_name="Jo", user__last_name="Other").user
