@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from demo.loader import DEMO_PASSWORD, load_demo
 from lifecycle.models import ItineraryVersion
 from lifecycle.services import sync_checklist
 from meetings.enums import ItemStatus
@@ -87,3 +88,20 @@ def test_staff_publish_versions_and_the_program_officer_sees_the_moved_item(page
     expect(row).to_contain_text("was Tue 2 Mar, 13:00 CST")
     expect(officer.locator("tr.review-row", has_text="Anti-trafficking task force")).not_to_contain_text("moved")
     officer_context.close()
+
+
+def test_the_statistics_page_draws_its_charts_from_local_files(page, live_server):
+    load_demo(today=dt.date(2027, 6, 19))
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("requestfailed", lambda request: errors.append(request.url))
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("coordinator")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server.url}/lifecycle/statistics/?year=2027")
+
+    expect(page.locator("#figure-visitors")).to_have_text("11")
+    page.wait_for_function("Object.keys(window.Chart.instances).length === 4")
+    assert errors == []
