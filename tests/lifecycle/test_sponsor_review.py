@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from lifecycle.enums import TaskMessage
 from lifecycle.links import review_url
 from lifecycle.models import ItineraryVersion, SponsorComment, WeeklySponsorUpdate
 from lifecycle.sponsor_review import approve_version, publish_version, revoke_version, send_weekly_updates
@@ -11,6 +12,7 @@ from meetings.enums import ItemStatus
 from notifications.models import Notification
 from programs.enums import ProgramStatus
 from tests.factories import ItineraryItemFactory, ProgramFactory, StopFactory, local
+from tests.lifecycle.factories import ProgramTaskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +208,30 @@ def test_the_beat_task_sends_the_weeks_updates(program):
 
     assert sent == 1
     assert Notification.objects.filter(dedupe_key__startswith=f"lifecycle:sponsor-weekly:{program.pk}:").count() == 1
+
+
+def test_an_empty_comment_is_refused_with_the_error(client, program, staff):
+    version = publish_version(program=program, user=staff)
+
+    response = client.post(_path(version), {"body": ""})
+
+    assert "This field is required." in response.content.decode()
+    assert SponsorComment.objects.count() == 0
+
+
+def test_the_sponsor_update_task_opens_the_prepared_message_and_sending_ticks_it_off(staff_client, program, staff):
+    _item(program, "Task force", 1, 9)
+    publish_version(program=program, user=staff)
+    task = ProgramTaskFactory(program=program, title="Update the sponsor", message=TaskMessage.SPONSOR_UPDATE)
+    checklist = staff_client.get(reverse("lifecycle:checklist", kwargs={"program_id": program.pk}))
+    url = reverse("lifecycle:prepared_message", kwargs={"program_id": program.pk, "message": "sponsor_update"})
+
+    staff_client.post(url, {"note": "The district attorney moved to Wednesday."})
+
+    update = Notification.objects.get(dedupe_key__startswith=f"lifecycle:sponsor-update:{program.pk}:")
+    task.refresh_from_db()
+    assert f'href="{url}"' in checklist.content.decode()
+    assert update.recipient_email == "officer@state.example.gov"
+    assert "The district attorney moved to Wednesday." in update.body_text
+    assert "Task force" in update.body_text
+    assert task.done_by == staff
