@@ -102,3 +102,12 @@ class AnswerForm(StopTimeZoneForm):
                 },
             )
         return cleaned
+
+
+class AcceptProposalForm(forms.Form):
+    override_reason = forms.CharField(
+        label=_("Reason for accepting despite the conflicts"),
+        required=False,
+        max_length=300,
+        help_text=_("Only needed when the proposed time conflicts with the itinerary."),
+    )

@@ -9,8 +9,9 @@ from django.views.decorators.http import require_POST
 from councils.access import get_for_council, staff_required
 from meetings import requests
 from meetings.models import ItineraryItem, MeetingRequest
-from meetings.request_forms import AnswerForm, MeetingRequestForm, default_deadline
+from meetings.request_forms import AcceptProposalForm, AnswerForm, MeetingRequestForm, default_deadline
 from meetings.request_queries import delegation_for_host, items_with_requests
+from meetings.services import ConflictsNeedOverride
 from programs.models import Program
 
 
@@ -50,20 +51,35 @@ def new(request, item_id):
 
 def _staff_request(request, request_id):
     return get_for_council(
-        MeetingRequest.objects.select_related("item"), request.council, "item__program__council", pk=request_id
+        MeetingRequest.objects.select_related("item__stop", "contact"),
+        request.council,
+        "item__program__council",
+        pk=request_id,
     )
 
 
 @staff_required
 @require_POST
 def accept_proposal(request, request_id):
+    """One click from the list; when the proposed time conflicts, staff see why and may accept with a reason."""
     meeting_request = _staff_request(request, request_id)
-    try:
-        requests.accept_proposal(meeting_request=meeting_request, user=request.user)
-    except requests.RequestClosed:
-        messages.error(request, _("This request has no open proposal any more."))
-    else:
-        messages.success(request, _("The item moved to the proposed time and is confirmed."))
+    form = AcceptProposalForm(request.POST)
+    if form.is_valid():
+        try:
+            requests.accept_proposal(
+                meeting_request=meeting_request,
+                user=request.user,
+                override_reason=form.cleaned_data["override_reason"],
+            )
+        except requests.RequestClosed:
+            messages.error(request, _("This request has no open proposal any more."))
+        except ConflictsNeedOverride as error:
+            item = meeting_request.item
+            context = {"meeting_request": meeting_request, "item": item, "conflicts": error.conflicts, "form": form}
+            with timezone.override(item.stop.time_zone):
+                return render(request, "meetings/requests/accept_proposal.html", context)
+        else:
+            messages.success(request, _("The item moved to the proposed time and is confirmed."))
     return redirect("meeting_requests:list", program_id=meeting_request.item.program_id)
 
 

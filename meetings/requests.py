@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from meetings import services as item_services
 from meetings.enums import ItemStatus, RequestStatus
 from meetings.models import ItemChange, ItineraryItem, MeetingRequest
 from notifications.change_notices import note_item_change, snapshot_item
@@ -280,24 +281,31 @@ def answer_request(*, meeting_request, answer, note="", proposed_starts_at=None,
     return meeting_request
 
 
-def accept_proposal(*, meeting_request, user):
-    """Staff take the time the contact proposed: the item moves there and is confirmed; the contact is told."""
+def accept_proposal(*, meeting_request, user, override_reason=""):
+    """Staff take the time the contact proposed: the item moves there and is confirmed; the contact is told.
+
+    The move goes through the item service, so it is recorded and judged like any edit: hard conflicts at the
+    new time raise ``ConflictsNeedOverride`` (and nothing changes) unless staff give a reason.
+    """
     with transaction.atomic():
         meeting_request = _locked_request(meeting_request.pk)
         item = _locked_item(meeting_request.item_id)
-        meeting_request.item = item
         if meeting_request.status != RequestStatus.PROPOSED or item.status == ItemStatus.CANCELLED:
             raise RequestClosed
+        item, _conflicts = item_services.update_item(
+            item=item,
+            data={
+                "starts_at": meeting_request.proposed_starts_at,
+                "ends_at": meeting_request.proposed_ends_at,
+                "status": ItemStatus.CONFIRMED,
+            },
+            expected_version=item.version,
+            user=user,
+            override_reason=override_reason,
+        )
         meeting_request.status = RequestStatus.ACCEPTED
         meeting_request.save(update_fields=["status"])
-        _change_item(
-            item,
-            user=user,
-            extra_changes={"meeting_request": [RequestStatus.PROPOSED.label, RequestStatus.ACCEPTED.label]},
-            starts_at=meeting_request.proposed_starts_at,
-            ends_at=meeting_request.proposed_ends_at,
-            status=ItemStatus.CONFIRMED,
-        )
+        meeting_request.item = item
         _queue_to_contact(
             meeting_request,
             kind=NotificationKind.MEETING_REQUEST,

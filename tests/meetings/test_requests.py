@@ -263,6 +263,40 @@ def test_the_contact_proposes_another_time_and_staff_accept_it_in_one_click(clie
     assert Notification.objects.filter(dedupe_key=f"meeting-request:{pending.pk}:proposal-accepted").exists()
 
 
+def _propose(client, meeting_request, start="2027-03-03T14:00", end="2027-03-03T15:00"):
+    client.post(
+        _respond_path(meeting_request), {"answer": "propose", "proposed_starts_at": start, "proposed_ends_at": end}
+    )
+
+
+def test_accepting_a_proposal_that_conflicts_needs_a_reason(client, staff_client, pending, program):
+    ItineraryItemFactory(
+        program=program,
+        stop=pending.item.stop,
+        title="River Walk",
+        starts_at=local(dt.date(2027, 3, 3), 14),
+        ends_at=local(dt.date(2027, 3, 3), 16),
+    )
+    _propose(client, pending)
+    url = reverse("meeting_requests:accept_proposal", kwargs={"request_id": pending.pk})
+
+    refused = staff_client.post(url)
+
+    assert "River Walk" in refused.content.decode()
+    pending.refresh_from_db()
+    pending.item.refresh_from_db()
+    assert pending.status == RequestStatus.PROPOSED
+    assert (pending.item.status, pending.item.starts_at) == (ItemStatus.REQUESTED, local(MEETING_DAY, 9))
+
+    staff_client.post(url, {"override_reason": "The group splits for this hour"})
+
+    pending.refresh_from_db()
+    pending.item.refresh_from_db()
+    assert pending.status == RequestStatus.ACCEPTED
+    assert (pending.item.status, pending.item.starts_at) == (ItemStatus.CONFIRMED, local(dt.date(2027, 3, 3), 14))
+    assert pending.item.conflict_override_reason == "The group splits for this hour"
+
+
 def test_a_proposal_without_times_is_refused_and_changes_nothing(client, pending):
     response = client.post(_respond_path(pending), {"answer": "propose", "proposed_starts_at": "2027-03-03T14:00"})
 
