@@ -2,6 +2,7 @@
 
 import datetime as dt
 import logging
+import time
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -109,14 +110,26 @@ def queue_email(
     return notification
 
 
+# After a failed publish, this process stops trying for a while: a request that queues many messages must not
+# wait for the broker's timeout once per message. The rows stay queued; the beat sweep sends them.
+BROKER_PAUSE_AFTER_FAILURE = 30.0
+_broker_paused_until = 0.0
+
+
 def enqueue_delivery(notification_id):
     """Tell a worker about a row. If the broker is down, the row waits for the periodic sweep."""
+    global _broker_paused_until
     from notifications.tasks import send_notification
 
+    if time.monotonic() < _broker_paused_until:
+        return False
     try:
         send_notification.apply_async(kwargs={"notification_id": notification_id}, retry=False)
     except Exception:  # noqa: BLE001 - any broker failure: the outbox row stays queued and is swept later
+        _broker_paused_until = time.monotonic() + BROKER_PAUSE_AFTER_FAILURE
         log.warning("Broker unavailable; notification %s stays queued for the sweep", notification_id, exc_info=True)
+        return False
+    return True
 
 
 def claim_due(*, limit, now=None):
