@@ -186,8 +186,16 @@ if CELERY_BROKER_URL == "filesystem://":
         "store_processed": False,
     }
 else:
-    # Fail fast when the broker is down: the outbox keeps the message and beat picks it up later.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+    # Fail fast when the broker is down: the outbox keeps the message and beat picks it up later. The socket
+    # timeouts bound a publish to a Redis that accepts connections but does not answer (without them a web request
+    # would hang); 3 s stays above the worker's 1 s BRPOP poll.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 3,
+    }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "exchange")
