@@ -320,3 +320,32 @@ def test_template_edit_page_keeps_its_query_count(council_admin_client, council,
         response = council_admin_client.get(reverse("lifecycle:edit_template", kwargs={"program_type": "ivlp"}))
 
     assert len(response.context["formset"].forms) == size + 2
+
+
+def _program_post(**changes):
+    data = {
+        "title": "Combating Trafficking in Persons",
+        "program_type": "ivlp",
+        "status": "planning",
+        "arrival_date": "2027-03-01",
+        "departure_date": "2027-03-06",
+        "stops-TOTAL_FORMS": "0",
+        "stops-INITIAL_FORMS": "0",
+        "stops-MIN_NUM_FORMS": "0",
+        "stops-MAX_NUM_FORMS": "1000",
+    }
+    return {**data, **changes}
+
+
+def test_a_program_created_and_moved_on_the_program_pages_follows_its_checklist(staff_client, council, template):
+    staff_client.post(reverse("programs:program_new"), _program_post())
+    program = council.programs.get()
+    created = _tasks(program)
+
+    staff_client.post(
+        reverse("programs:program_edit", kwargs={"program_id": program.pk}),
+        _program_post(arrival_date="2027-03-08", departure_date="2027-03-13"),
+    )
+
+    assert created["Send meeting requests"] == dt.date(2027, 1, 22)
+    assert _tasks(program)["Send meeting requests"] == dt.date(2027, 1, 29)
