@@ -216,13 +216,20 @@ class InviteForm(forms.Form):
 
 
 class AssignGuestsForm(forms.Form):
-    guests = forms.ModelMultipleChoiceField(
-        label=_("Guests"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    """The guests at one host's table, chosen among the program's participants (given, so that a page with
+    many hosts reads the participants once)."""
+
+    guests = forms.TypedMultipleChoiceField(
+        label=_("Guests"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, invitation, **kwargs):
+    def __init__(self, *args, participants, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["guests"].queryset = invitation.slot.program.participants.order_by("first_name", "last_name")
+        self.participants = {participant.pk: participant for participant in participants}
+        self.fields["guests"].choices = [(p.pk, p.full_name) for p in participants]
+
+    def clean_guests(self):
+        return [self.participants[pk] for pk in self.cleaned_data["guests"]]
 
 
 class AnswerForm(forms.Form):

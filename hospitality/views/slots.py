@@ -89,7 +89,7 @@ def _slot_page_context(slot, *, invite_form=None):
             host,
             AssignGuestsForm(
                 prefix=f"host-{host.pk}",
-                invitation=host,
+                participants=guests,
                 initial={"guests": [a.participant_id for a in host.assignments.all()]},
             ),
         )
@@ -134,7 +134,8 @@ def assign(request, invitation_id):
     invitation = get_for_council(
         _INVITATIONS, request.council, council_lookup="slot__program__council", pk=invitation_id
     )
-    form = AssignGuestsForm(request.POST, prefix=f"host-{invitation.pk}", invitation=invitation)
+    participants = invitation.slot.program.participants.order_by("first_name", "last_name")
+    form = AssignGuestsForm(request.POST, prefix=f"host-{invitation.pk}", participants=participants)
     if form.is_valid():
         try:
             services.assign_guests(invitation=invitation, participants=form.cleaned_data["guests"])

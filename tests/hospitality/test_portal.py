@@ -153,3 +153,23 @@ def test_a_volunteer_updates_their_household_and_availability(two_hosts, volunte
     assert volunteer.available_weekdays == [6, 7]
     assert [str(a.date) for a in volunteer.available_dates.all()] == ["2027-03-02", "2027-03-04"]
     assert volunteer.vetting_status == "vetted"  # not theirs to change
+
+
+@pytest.mark.parametrize("dinners", [1, 5])
+def test_the_portal_reads_a_constant_number_of_queries(council, volunteer_client, django_assert_num_queries, dinners):
+    from tests.factories import HospitalitySlotFactory, ParticipantFactory
+
+    volunteer = make_volunteer(council)
+    for _ in range(dinners):
+        slot = HospitalitySlotFactory(program__council=council, invitation_deadline=None)
+        (invitation,) = services.invite(slot=slot, volunteers=[volunteer])
+        services.accept(invitation=invitation)
+        services.assign_guests(invitation=invitation, participants=[ParticipantFactory(program=slot.program)])
+    client = volunteer_client(volunteer)
+
+    # session, user, volunteer (council), invitations (slot, stop, program), their guests, and the page
+    # header's look for a staff membership (there is none)
+    with django_assert_num_queries(6):
+        response = client.get(reverse("hospitality:portal"))
+
+    assert len(response.context["confirmed"]) == dinners

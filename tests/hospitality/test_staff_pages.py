@@ -174,3 +174,25 @@ def test_a_reminder_works_for_an_invitation_made_without_the_service(staff_clien
     invitation.volunteer.refresh_from_db()
     assert invitation.volunteer.user is not None
     assert invitation.volunteer.invitations.get().reminded_at is not None
+
+
+@pytest.mark.parametrize("hosts", [1, 4])
+def test_the_slot_page_reads_a_constant_number_of_queries(staff_client, council, django_assert_num_queries, hosts):
+    from tests.factories import ParticipantFactory
+
+    slot = HospitalitySlotFactory(program__council=council, hosts_needed=hosts, invitation_deadline=None)
+    ParticipantFactory.create_batch(hosts * 2, program=slot.program)
+    for invitation in services.invite(slot=slot, volunteers=[make_volunteer(council) for _ in range(hosts)]):
+        services.accept(invitation=invitation)
+    services.apply_suggested_split(slot=slot)
+    make_volunteer(council, household_name="Not invited yet")
+    make_volunteer(council, household_name="Not vetted", vetting_status="in_progress")
+
+    # session, user, membership, council, slot (program, stop), participants, invitations, their guests,
+    # suggested volunteers (with last hosted), other volunteers
+    with django_assert_num_queries(10):
+        response = staff_client.get(reverse("hospitality:slot", args=[slot.pk]))
+
+    assert len(response.context["assign_forms"]) == hosts
+    assert response.content.decode().count(" checked>") == hosts * 2  # each table shows its two seated guests
+    assert [s.volunteer.household_name for s in response.context["suggestions"]] == ["Not invited yet"]
