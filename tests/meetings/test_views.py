@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from logistics.models import TransportVendor
 from meetings.enums import ItemKind, ItemStatus
 from meetings.models import ItemChange, ItineraryItem
 from tests.factories import (
@@ -10,8 +11,10 @@ from tests.factories import (
     HostOrganizationFactory,
     ItineraryItemFactory,
     ParticipantFactory,
+    ProgramStaffMemberFactory,
     StaffMembershipFactory,
     StopFactory,
+    VenueFactory,
     local,
 )
 from tests.meetings.conftest import DAY
@@ -112,6 +115,25 @@ def test_a_contact_of_another_council_is_refused(staff_client, program, stop, ot
 
     assert response.context["form"].errors["contacts"] == [
         f"Select a valid choice. {stranger.pk} is not one of the available choices."
+    ]
+    assert not ItineraryItem.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["venue", "interpreter", "transport_vendor", "host_organization"])
+def test_a_choice_from_another_council_or_program_is_refused(staff_client, program, stop, other_council, field):
+    foreign = {
+        "venue": lambda: VenueFactory(council=other_council),
+        "interpreter": lambda: ProgramStaffMemberFactory(program__council=program.council),
+        "transport_vendor": lambda: TransportVendor.objects.create(council=other_council, name="Other cabs"),
+        "host_organization": lambda: HostOrganizationFactory(council=other_council),
+    }[field]()
+
+    response = staff_client.post(
+        reverse("meetings:item_new", args=[program.pk]), form_data(stop, **{field: foreign.pk})
+    )
+
+    assert response.context["form"].errors[field] == [
+        "Select a valid choice. That choice is not one of the available choices."
     ]
     assert not ItineraryItem.objects.exists()
 
