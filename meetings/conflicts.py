@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -116,8 +117,13 @@ def _span(booking):
 
 
 def _names(keys, names):
-    labels = sorted(names.get(key, "") for key in keys if key[0] != "group")
-    return ", ".join(label for label in labels if label) or _("the whole group")
+    """Who is shared: "the whole group" rather than every visitor's name, then any program staff by name."""
+    whole_group = any(key[0] == "group" for key in keys)
+    shown = [key for key in keys if key[0] == "staff"] if whole_group else [key for key in keys if key[0] != "group"]
+    labels = sorted(label for label in (names.get(key, "") for key in shown) if label)
+    if whole_group:
+        labels.insert(0, _("the whole group"))
+    return ", ".join(labels) or _("the whole group")
 
 
 # 1. Pure rules -------------------------------------------------------------------------------------------------
@@ -131,11 +137,10 @@ def people_conflicts(booking, others, names):
             continue
         shared = booking.people & other.people
         if shared:
-            message = _("%(people)s also at “%(title)s” (%(span)s).") % {
-                "people": _names(shared, names),
-                "title": other.title,
-                "span": _span(other),
-            }
+            message = capfirst(
+                _("%(people)s also at “%(title)s” (%(span)s).")
+                % {"people": _names(shared, names), "title": other.title, "span": _span(other)}
+            )
             found.append(Conflict(ConflictKind.PEOPLE, Severity.HARD, message, other.item_id))
     return found
 

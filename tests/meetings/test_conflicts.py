@@ -214,7 +214,7 @@ def test_whole_group_items_conflict_through_the_group():
 
     conflicts = find_conflicts(second, context(first, second))
 
-    assert conflicts[0].message == "the whole group also at “Item 1” (03/02/2027 09:00–10:00)."
+    assert conflicts[0].message == "The whole group also at “Item 1” (03/02/2027 09:00–10:00)."
 
 
 @pytest.mark.django_db
@@ -266,3 +266,13 @@ def test_load_context_query_count_does_not_grow_with_items(council, django_asser
         context = load_context(council=council, programs=[program])
 
     assert len(context.bookings) == size
+
+
+def test_a_whole_group_clash_names_the_group_and_its_interpreter_not_every_visitor():
+    group = ("group", 1)
+    first = booking(1, (9, 0), (10, 0), people=(group, ANA, LUIS, INTERPRETER))
+    second = booking(2, (9, 0), (10, 0), people=(group, ANA, LUIS, INTERPRETER))
+
+    conflicts = find_conflicts(second, context(first, second))
+
+    assert conflicts[0].message == "The whole group, Marta Interpreter also at “Item 1” (03/02/2027 09:00–10:00)."

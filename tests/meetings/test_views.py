@@ -179,7 +179,7 @@ def test_a_hard_conflict_redisplays_the_form_until_overridden(staff_client, prog
     missing_reason = staff_client.post(url, form_data(stop, override_conflicts="on"))
     saved = staff_client.post(url, form_data(stop, override_conflicts="on", override_reason="Optional outing"))
 
-    assert "the whole group also at “River Walk” (03/02/2027 14:00–15:00)." in blocked.content.decode()
+    assert "The whole group also at “River Walk” (03/02/2027 14:00–15:00)." in blocked.content.decode()
     assert missing_reason.context["form"].errors["override_reason"] == ["Say why the conflicts are acceptable."]
     assert saved.status_code == 302
     assert ItineraryItem.objects.get(title="City manager's immigration liaison").conflict_override_reason == (
@@ -220,7 +220,7 @@ def test_the_item_page_shows_its_conflicts(staff_client, program, stop):
 
     body = staff_client.get(reverse("meetings:item", args=[item.pk])).content.decode()
 
-    assert "the whole group also at “River Walk” (03/02/2027 09:30–10:30)." in body
+    assert "The whole group also at “River Walk” (03/02/2027 09:30–10:30)." in body
     assert "Tuesday, Mar 2, 09:00–10:00 CST (San Antonio)" in body
 
 
@@ -290,7 +290,7 @@ def test_a_drag_into_a_conflict_needs_a_reason(staff_client, program, stop):
     )
 
     assert refused.status_code == 409
-    assert refused.json()["conflicts"] == ["the whole group also at “River Walk” (03/02/2027 14:00–15:00)."]
+    assert refused.json()["conflicts"] == ["The whole group also at “River Walk” (03/02/2027 14:00–15:00)."]
     assert overridden.json()["version"] == 2
 
 
@@ -318,7 +318,7 @@ def test_calendar_events_are_wall_clock_times_of_the_stop_with_conflicts(staff_c
     assert by_title["River Walk"]["classNames"] == ["item-status-confirmed", "has-conflict"]
     assert by_title["River Walk"]["extendedProps"]["version"] == first.version
     assert by_title["Newsroom"]["extendedProps"]["conflicts"][0]["message"] == (
-        "the whole group also at “River Walk” (03/02/2027 14:00–15:00)."
+        "The whole group also at “River Walk” (03/02/2027 14:00–15:00)."
     )
     assert by_title["Cancelled"]["classNames"] == ["item-status-cancelled"]
     assert by_title["Cancelled"]["editable"] is False
