@@ -191,14 +191,16 @@ def thank_you_plan(program, note="", now=None):
 
 
 def mark_thanked(*, item_ids, user=None):
-    """Confirmed → thanked, as a conditional update: an item that changed meanwhile (cancelled) stays as it is."""
-    thanked = list(
-        ItineraryItem.objects.filter(pk__in=item_ids, status=ItemStatus.CONFIRMED).values_list("pk", flat=True)
-    )
-    ItineraryItem.objects.filter(pk__in=thanked, status=ItemStatus.CONFIRMED).update(
-        status=ItemStatus.THANKED, updated_at=timezone.now()
-    )
+    """Confirmed → thanked, one conditional update per item: an item that changed meanwhile (cancelled, or thanked
+    by a concurrent run) stays as it is, and only the run that changed it records the change."""
     change = {"status": [str(ItemStatus.CONFIRMED.label), str(ItemStatus.THANKED.label)]}
+    thanked = [
+        pk
+        for pk in sorted(set(item_ids))
+        if ItineraryItem.objects.filter(pk=pk, status=ItemStatus.CONFIRMED).update(
+            status=ItemStatus.THANKED, updated_at=timezone.now()
+        )
+    ]
     ItemChange.objects.bulk_create(ItemChange(item_id=pk, user=user, changes=change) for pk in thanked)
     return len(thanked)
 
