@@ -88,7 +88,7 @@ def prepared_message(request, program_id, message):
         )
         messages.success(request, _("%(count)s messages are queued.") % {"count": count})
         return redirect("lifecycle:checklist", program_id=program.pk)
-    drafts = drafts_for(program, message, note=form.data.get("note", "") if form.is_bound else "")
+    drafts = drafts_for(program, message)
     preview = drafts[0].render() if drafts else None
     return render(
         request,
