@@ -2,6 +2,7 @@
 
 import datetime as dt
 import logging
+import threading
 import time
 
 from django.conf import settings
@@ -199,11 +200,48 @@ def build_email(notification, *, connection=None):
     return message
 
 
+class _SmtpSession(threading.local):
+    """One mail connection per worker process (or thread), reused by the tasks it runs while it is fresh.
+
+    Opening an SMTP session (connect, EHLO, maybe TLS and login) costs more than sending one message; a task per
+    row would pay it every time. After an idle spell the session is renewed, as servers drop idle clients.
+    """
+
+    idle_seconds = 30.0
+
+    def __init__(self):
+        self.key = None
+        self.connection = None
+        self.last_used = 0.0
+
+    def get(self):
+        key = (settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT)
+        now = time.monotonic()
+        if self.connection is not None and (key != self.key or now - self.last_used > self.idle_seconds):
+            self.close()
+        if self.connection is None:
+            self.connection, self.key = get_connection(), key
+        self.connection.open()  # a no-op while open; reopens after a failed send closed it
+        self.last_used = now
+        return self.connection
+
+    def close(self):
+        connection, self.connection = self.connection, None
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:  # noqa: BLE001 - a session that cannot even close cleanly is simply dropped
+                log.debug("Closing the mail connection failed", exc_info=True)
+
+
+_smtp_session = _SmtpSession()
+
+
 def deliver(notification_id):
     """Send one row if it is due and nobody else is sending it. Returns True if this call sent it."""
     if not claim(notification_id):
         return False
-    return _send_claimed(Notification.objects.get(pk=notification_id))
+    return _send_claimed(Notification.objects.get(pk=notification_id), connection=_smtp_session.get())
 
 
 def _send_claimed(notification, *, connection=None):
