@@ -11,13 +11,14 @@ declined items never conflict.
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.utils import formats, timezone
 from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from meetings.enums import ItemKind, ItemStatus
 from meetings.models import ItineraryItem
@@ -112,7 +113,14 @@ class ConflictContext:
 
 
 def _span(booking):
-    start, end = booking.local(booking.starts_at), booking.local(booking.ends_at)
+    return _local_span(booking.starts_at, booking.ends_at, booking.time_zone, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _local_span(starts_at, ends_at, time_zone, language):
+    """ "03/02/2027 09:00–10:00" in the zone's wall-clock time; cached, as a busy day repeats the same spans."""
+    zone = zoneinfo.ZoneInfo(time_zone)
+    start, end = timezone.localtime(starts_at, zone), timezone.localtime(ends_at, zone)
     return f"{formats.date_format(start, 'SHORT_DATE_FORMAT')} {start:%H:%M}–{end:%H:%M}"
 
 
