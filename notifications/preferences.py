@@ -9,9 +9,11 @@ import zoneinfo
 
 from django.conf import settings
 from django.core import signing
+from django.db import transaction
 from django.urls import reverse
 
-from notifications.enums import RecipientType
+from notifications.enums import NotificationState, RecipientType
+from notifications.models import Notification
 from programs.models import Participant, ProgramStaffMember
 
 SALT = "exchange.unsubscribe"
@@ -48,9 +50,15 @@ def resolve_unsubscribe_token(token):
     return model.objects.filter(pk=recipient_id).first()
 
 
+@transaction.atomic
 def opt_out(person):
+    """No more non-essential mail for ``person``, including what is already queued for later (quiet hours)."""
     type(person).objects.filter(pk=person.pk).update(notifications_opt_out=True)
     person.notifications_opt_out = True
+    recipient_type = next(kind for kind, model in _MODELS.items() if isinstance(person, model))
+    Notification.objects.filter(
+        recipient_type=recipient_type, recipient_id=person.pk, essential=False, state=NotificationState.QUEUED
+    ).update(state=NotificationState.CANCELLED)
 
 
 def end_of_quiet_hours(moment, *, start, end, time_zone):

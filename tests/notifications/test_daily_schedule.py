@@ -182,3 +182,21 @@ def test_preview_renders_tomorrow_without_queuing(council):
     assert preview["subject"] == "Your schedule for Monday 15 March in San Antonio"
     assert "District attorney&#x27;s office" in preview["body_html"]
     assert Notification.objects.count() == 0
+
+
+def test_daily_schedule_omits_subgroup_items_of_others_and_names_no_other_visitor(council):
+    program, stop = program_under_way(council=council)
+    visitor(program, first_name="Ana", last_name="Rojas")
+    luis = visitor(program, first_name="Luis", last_name="Vega", dietary_needs="Vegetarian")
+    confirmed_item(program, stop, MONDAY, 9, title="Whole group briefing")
+    private = confirmed_item(program, stop, MONDAY, 14, title="Medical appointment", whole_group=False)
+    private.participants.add(luis)
+
+    _queue_at(utc(2027, 3, 15, 0, 0))
+
+    ana_message = Notification.objects.get(recipient_name="Ana Rojas")
+    assert "Whole group briefing" in ana_message.body_text
+    assert "Medical appointment" not in ana_message.body_text
+    assert "Medical appointment" not in ana_message.attachments[0]["content"]
+    assert "Luis" not in ana_message.body_text + ana_message.body_html
+    assert "Medical appointment" in Notification.objects.get(recipient_name="Luis Vega").body_text

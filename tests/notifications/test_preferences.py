@@ -118,3 +118,17 @@ def test_unsubscribe_with_a_forged_token_is_not_found(client):
     participant.refresh_from_db()
     assert response.status_code == 404
     assert participant.notifications_opt_out is False
+
+
+def test_opting_out_cancels_optional_mail_already_waiting_for_quiet_hours_to_end(client):
+    participant = ParticipantFactory()
+    with time_machine.travel(utc(2027, 3, 14, 4, 0), tick=False):  # 22:00 CST: waits until 07:00
+        waiting = _queue(participant, essential=False, key="schedule")
+        essential = _queue(participant, essential=True, key="change")
+    token = preferences.unsubscribe_token(recipient_type="participant", recipient_id=participant.pk)
+
+    client.post(reverse("notifications:unsubscribe", args=[token]))
+
+    waiting.refresh_from_db()
+    essential.refresh_from_db()
+    assert (waiting.state, essential.state) == ("cancelled", "queued")
