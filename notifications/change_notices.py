@@ -179,7 +179,6 @@ def _flush(pending_id):
 def _queue_notices(item, before, after, *, key):
     descriptions = {}
     cancelled = after.get("status") == ItemStatus.CANCELLED and before.get("status") != ItemStatus.CANCELLED
-    local_start = item.starts_at.astimezone(zoneinfo.ZoneInfo(item.stop.time_zone))
     queued = 0
     for recipient_type, person in recipients(item):
         language = person.preferred_language
@@ -197,9 +196,7 @@ def _queue_notices(item, before, after, *, key):
             template=TEMPLATE,
             context={
                 "greeting_name": person.first_name if is_participant else person.name,
-                "title": item.title,
                 "original_title": before.get("title") or item.title,
-                "local_start": local_start,
                 "cancelled": cancelled,
                 "changes": descriptions[language],
                 "personal_link": personal_link_url(person),
