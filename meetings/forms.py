@@ -186,6 +186,8 @@ class ItemForm(OverrideMixin, forms.ModelForm):
                     program=self.program, stop=stop, starts_at=cleaned["starts_at"], ends_at=cleaned["ends_at"]
                 ).items():
                     self.add_error(name, message)
+            if cleaned.get("pickup_at") and cleaned.get("starts_at") and cleaned["pickup_at"] > cleaned["starts_at"]:
+                self.add_error("pickup_at", _("The pick-up must not be after the start."))
         if not cleaned.get("whole_group") and not cleaned.get("participants"):
             self.add_error("participants", _("Choose who attends, or tick the whole group."))
         if cleaned.get("whole_group"):

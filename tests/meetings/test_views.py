@@ -94,8 +94,9 @@ def test_staff_create_a_venue_inline(staff_client, program, stop, council):
             "The item must fall within the program (03/01/2027 to 03/07/2027).",
         ),
         ({"status": "confirmed-by-magic"}, "status", "Select a valid choice. confirmed-by-magic is not one of"),
+        ({"pickup_at": "2027-03-02T14:30"}, "pickup_at", "The pick-up must not be after the start."),
     ],
-    ids=["end-before-start", "outside-the-program", "forged-status"],
+    ids=["end-before-start", "outside-the-program", "forged-status", "pick-up-after-start"],
 )
 def test_bad_input_redisplays_the_form_and_saves_nothing(staff_client, program, stop, changes, field, message):
     response = staff_client.post(reverse("meetings:item_new", args=[program.pk]), form_data(stop, **changes))
