@@ -162,8 +162,7 @@ def thank_you_plan(program, note="", now=None):
         )
         for contact in contacts.values()
     ]
-    invitations = [invitation for invitation in _accepted_invitations(program).filter(slot__ends_at__lte=now)]
-    for invitation in invitations:
+    for invitation in _accepted_invitations(program).filter(slot__ends_at__lte=now):
         volunteer = invitation.volunteer
         if invitation.item_id:
             item_ids.append(invitation.item_id)

@@ -83,6 +83,8 @@ def save_template(*, formset):
 
     Open tasks of deleted template tasks go with them (done ones stay, as a record of what was done).
     """
+    if formset.instance.pk is None:
+        formset.instance.save()  # the council's first template of this program type
     deleted = [form.instance.pk for form in formset.deleted_forms if form.instance.pk]
     ProgramTask.objects.filter(template_task_id__in=deleted, done_at__isnull=True).delete()
     formset.save()
@@ -122,9 +124,10 @@ def complete_message_tasks(*, program, message, user):
     )
 
 
-def ensure_template(*, council, program_type):
-    template, _ = ChecklistTemplate.objects.get_or_create(council=council, program_type=program_type)
-    return template
+def template_for(*, council, program_type):
+    """The council's template of ``program_type``, or a new unsaved one (saved with its first tasks)."""
+    template = ChecklistTemplate.objects.filter(council=council, program_type=program_type).first()
+    return template or ChecklistTemplate(council=council, program_type=program_type)
 
 
 def record_feedback(*, program, respondent_type, respondent, rating, comments, would_host_again):

@@ -112,7 +112,7 @@ def edit_template(request, program_type):
         program_type = ProgramType(program_type)
     except ValueError:
         raise Http404 from None
-    template = services.ensure_template(council=request.council, program_type=program_type)
+    template = services.template_for(council=request.council, program_type=program_type)
     formset = TemplateTaskFormSet(request.POST or None, instance=template)
     if request.method == "POST" and formset.is_valid():
         services.save_template(formset=formset)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from lifecycle.defaults import DEFAULT_IVLP_TASKS
 from lifecycle.enums import TaskAnchor
-from lifecycle.models import ProgramTask, TemplateTask
+from lifecycle.models import ChecklistTemplate, ProgramTask, TemplateTask
 from lifecycle.services import complete_task, sync_checklist
 from programs.enums import ProgramStatus, ProgramType
 from tests.factories import ProgramFactory
@@ -349,3 +349,17 @@ def test_a_program_created_and_moved_on_the_program_pages_follows_its_checklist(
 
     assert created["Send meeting requests"] == dt.date(2027, 1, 22)
     assert _tasks(program)["Send meeting requests"] == dt.date(2027, 1, 29)
+
+
+def test_a_council_admin_writes_the_first_checklist_of_a_program_type(council_admin_client, council):
+    url = reverse("lifecycle:edit_template", kwargs={"program_type": "other"})
+    page = council_admin_client.get(url)
+    data = _template_post(page.context["formset"])
+    data.update({"tasks-0-title": "Book the welcome dinner", "tasks-0-anchor": "arrival", "tasks-0-offset_days": "-10"})
+
+    council_admin_client.post(url, data)
+
+    assert list(TemplateTask.objects.filter(template__council=council).values_list("title", "offset_days")) == [
+        ("Book the welcome dinner", -10)
+    ]
+    assert not ChecklistTemplate.objects.filter(council=council, program_type="ivlp").exists()
