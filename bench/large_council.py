@@ -65,6 +65,8 @@ def _items(program, stop, count, orgs, venues, start):
 def load(today=None):
     random.seed(7)
     today = today or dt.datetime.now(tz=zoneinfo.ZoneInfo(ZONE)).date()
+    # Items protect their stops, venues and hosts: remove them before the council they belong to.
+    ItineraryItem.objects.filter(program__council__slug=SLUG).delete()
     Council.objects.filter(slug=SLUG).delete()
     council = Council.objects.create(name="Benchmark Council", slug=SLUG, city="San Antonio", time_zone=ZONE)
     user_model = get_user_model()

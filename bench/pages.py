@@ -6,7 +6,11 @@ from programs.links import make_token
 
 
 def page_paths(world):
-    token = make_token(world["big_participant"])  # noqa: F841 - used by the visitor pages below
+    program = world["big_program"]
+    token = make_token(world["big_participant"])
     return [
         ("staff dashboard", reverse("programs:home"), True),
+        ("calendar data endpoint", reverse("meetings:calendar_events", args=[program.pk]), True),
+        ("participant's Today page", reverse("visitors:today", kwargs={"token": token}), False),
+        ("participant's ICS feed", reverse("visitors:calendar", kwargs={"token": token}), False),
     ]

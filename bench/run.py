@@ -32,7 +32,7 @@ ENV = {
     "DATABASE_CONN_MAX_AGE": "60",
     "SECRET_KEY": secrets.token_urlsafe(50),
     "DEBUG": "false",
-    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
     "SECURE_SSL_REDIRECT": "false",
     "SECURE_COOKIES": "false",
     "CELERY_BROKER_URL": "memory://",

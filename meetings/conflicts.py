@@ -8,6 +8,7 @@ Hard conflicts block saving unless staff override them with a reason; warnings n
 declined items never conflict.
 """
 
+import bisect
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
@@ -241,11 +242,13 @@ def business_hours_conflicts(booking, start, end):
     return [Conflict(ConflictKind.BUSINESS_HOURS, Severity.WARNING, message)]
 
 
-def find_conflicts(booking, context):
-    """Every conflict of ``booking`` against the other bookings of ``context``."""
+def find_conflicts(booking, context, candidates=None):
+    """Every conflict of ``booking`` against the other bookings of ``context`` (or of ``candidates``, when the
+    caller has already narrowed them down to the bookings near it in time)."""
     if not booking.is_active:
         return []
-    others = [b for b in context.bookings if b.is_active and (b.item_id is None or b.item_id != booking.item_id)]
+    pool = context.bookings if candidates is None else candidates
+    others = [b for b in pool if b.is_active and (b.item_id is None or b.item_id != booking.item_id)]
     return [
         *stop_date_conflicts(booking),
         *people_conflicts(booking, others, context.names),
@@ -255,12 +258,35 @@ def find_conflicts(booking, context):
     ]
 
 
+def _nearby(bookings, buffer):
+    """A function giving, for one booking, the bookings that can conflict with it: those within the travel
+    buffer of it in time. Every rule above looks no further (overlaps for people and shared resources, gaps
+    shorter than the buffer for travel), so judging against these gives the same result as judging against all,
+    without comparing every pair of a large council's items.
+
+    1. Sort the bookings by start, and note the longest one.
+    2. For a booking, the candidates start before its end plus the buffer, and no earlier than its start minus the
+       buffer and the longest duration; keep those that also end after its start minus the buffer.
+    """
+    ordered = sorted(bookings, key=lambda b: b.starts_at)
+    starts = [b.starts_at for b in ordered]
+    longest = max((b.ends_at - b.starts_at for b in ordered), default=dt.timedelta(0))
+
+    def near(booking):
+        low = bisect.bisect_left(starts, booking.starts_at - buffer - longest)
+        high = bisect.bisect_right(starts, booking.ends_at + buffer)
+        return [b for b in ordered[low:high] if b.ends_at > booking.starts_at - buffer]
+
+    return near
+
+
 def conflicts_by_item(context, program_ids):
     """``{item_id: [Conflict, ...]}`` for the items of ``program_ids`` that have any."""
+    near = _nearby([b for b in context.bookings if b.is_active], context.travel_buffer)
     result = {}
     for booking in context.bookings:
         if booking.program_id in program_ids:
-            conflicts = find_conflicts(booking, context)
+            conflicts = find_conflicts(booking, context, near(booking))
             if conflicts:
                 result[booking.item_id] = conflicts
     return result

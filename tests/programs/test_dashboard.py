@@ -67,6 +67,26 @@ def test_unanswered_requests_and_conflicts_need_attention(staff_client, council)
     assert "⚠ 2" in response.content.decode()
 
 
+def test_a_new_clash_shows_although_the_conflicts_were_counted_before(staff_client, council):
+    program = confirmed_program(council, "Clashing", TODAY + dt.timedelta(days=10))
+    assert staff_client.get(reverse("programs:home")).context["board"].needing_attention == []
+
+    ItineraryItemFactory(program=program, stop=program.stops.get(), status=ItemStatus.CONFIRMED)
+
+    board = staff_client.get(reverse("programs:home")).context["board"]
+    assert titles(board.needing_attention) == ["Clashing"]
+    assert board.upcoming[0].conflict_count == 2
+
+
+def test_conflict_counts_are_not_judged_again_while_nothing_changed(staff_client, council, django_assert_num_queries):
+    confirmed_program(council, "Quiet", TODAY + dt.timedelta(days=10))
+    staff_client.get(reverse("programs:home"))
+
+    # session, user, membership, council; programs; stops; the fingerprint (the conflict context is cached)
+    with django_assert_num_queries(7):
+        staff_client.get(reverse("programs:home"))
+
+
 @pytest.mark.parametrize(
     ("search", "expected"),
     [("traffick", ["Combating Trafficking"]), ("IVLP-2027", ["Rule of law"]), ("Quispe", ["Press freedom"])],
@@ -98,9 +118,9 @@ def test_dashboard_query_count_does_not_grow_with_items(staff_client, council, d
             )
             MeetingRequestFactory(item=item)
 
-    # session, user, membership, council; programs with their counts; their stops; conflict context (items,
-    # their participants, their contacts, the programs' participants)
-    with django_assert_num_queries(10):
+    # session, user, membership, council; programs with their counts; their stops; the fingerprint of what
+    # conflicts depend on; conflict context (items, their participants, their contacts, the programs' participants)
+    with django_assert_num_queries(11):
         response = staff_client.get(reverse("programs:home"))
 
     assert len(response.context["board"].needing_attention) == 4
