@@ -1,9 +1,12 @@
+import zoneinfo
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from councils.access import get_for_council, staff_required
+from lifecycle.queries import tasks_due_this_week
 from programs import services
 from programs.forms import ProgramForm, SearchForm, StopFormSet, time_zone_names
 from programs.models import Program
@@ -14,8 +17,16 @@ from programs.queries import dashboard, program_for_workspace
 def home(request):
     form = SearchForm(request.GET or None)
     search = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    board = dashboard(request.council, today=timezone.localdate(), search=search)
-    return render(request, "programs/home.html", {"form": form, "board": board, "search": search})
+    # "Today" and "this week" are the council's, wherever the server runs.
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(request.council.time_zone))
+    board = dashboard(request.council, today=today, search=search)
+    context = {
+        "form": form,
+        "board": board,
+        "search": search,
+        "due_tasks": tasks_due_this_week(request.council, today),
+    }
+    return render(request, "programs/home.html", context)
 
 
 def _edit(request, *, program=None):

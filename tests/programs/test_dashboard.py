@@ -1,4 +1,5 @@
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.urls import reverse
@@ -82,8 +83,8 @@ def test_conflict_counts_are_not_judged_again_while_nothing_changed(staff_client
     confirmed_program(council, "Quiet", TODAY + dt.timedelta(days=10))
     staff_client.get(reverse("programs:home"))
 
-    # session, user, membership, council; programs; stops; the fingerprint (the conflict context is cached)
-    with django_assert_num_queries(7):
+    # session, user, membership, council; programs; stops; the fingerprint (the conflict context is cached); tasks
+    with django_assert_num_queries(8):
         staff_client.get(reverse("programs:home"))
 
 
@@ -119,8 +120,23 @@ def test_dashboard_query_count_does_not_grow_with_items(staff_client, council, d
             MeetingRequestFactory(item=item)
 
     # session, user, membership, council; programs with their counts; their stops; the fingerprint of what
-    # conflicts depend on; conflict context (items, their participants, their contacts, the programs' participants)
-    with django_assert_num_queries(11):
+    # conflicts depend on; conflict context (items, their participants, their contacts, the programs' participants);
+    # tasks due this week
+    with django_assert_num_queries(12):
         response = staff_client.get(reverse("programs:home"))
 
     assert len(response.context["board"].needing_attention) == 4
+
+
+def test_the_dashboard_lists_the_tasks_due_this_week(staff_client, council):
+    from lifecycle.models import ProgramTask
+
+    councils_today = timezone.localdate(timezone=zoneinfo.ZoneInfo(council.time_zone))
+    program = confirmed_program(council, "Combating Trafficking", TODAY + dt.timedelta(days=10))
+    ProgramTask.objects.create(program=program, title="Confirm meeting details", due_date=councils_today)
+    ProgramTask.objects.create(program=program, title="Thank hosts", due_date=councils_today + dt.timedelta(days=30))
+
+    response = staff_client.get(reverse("programs:home"))
+
+    assert [task.title for task in response.context["due_tasks"]] == ["Confirm meeting details"]
+    assert "Confirm meeting details" in response.content.decode()
