@@ -2,18 +2,8 @@
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
-from django.urls import NoReverseMatch, reverse
 
 register = template.Library()
-
-
-@register.simple_tag
-def optional_url(name, **kwargs):
-    """The URL of ``name``, or "" while the page it names does not exist (the link is then left out)."""
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return ""
 
 
 @register.filter
