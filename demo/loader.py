@@ -17,6 +17,8 @@ from directory.enums import Sector
 from directory.models import Contact, HostOrganization, Venue
 from hospitality.enums import InvitationStatus, VettingStatus
 from hospitality.models import GuestAssignment, HospitalitySlot, Invitation, Volunteer
+from lifecycle.defaults import seed_default_template
+from lifecycle.services import sync_checklist
 from logistics.enums import FlightDirection, VendorKind
 from logistics.models import Flight, Hotel, HotelBooking, TransportVendor
 from meetings.enums import ItemKind, ItemStatus
@@ -28,6 +30,7 @@ from programs.models import Participant, Program, ProgramStaffMember, Sponsor, S
 
 DEMO_PASSWORD = "exchange-demo"
 CENTRAL = "America/Chicago"
+SAN_ANTONIO_REFERENCE = "E/VRC-2019-0618"
 
 SAN_ANTONIO_ORGS = [
     # name, sector, city, address, [(contact, title, email)]
@@ -270,11 +273,11 @@ def _item(program, stop, title, starts_at, ends_at, kind, status, org=None, **ex
 
 def _load_san_antonio(council, today):
     sponsor, _ = Sponsor.objects.get_or_create(council=council, name="U.S. Department of State, IVLP")
-    existing = Program.objects.filter(council=council, sponsor_reference="E/VRC-2019-0618").first()
+    existing = Program.objects.filter(council=council, sponsor_reference=SAN_ANTONIO_REFERENCE).first()
     arrival = existing.arrival_date if existing else today - dt.timedelta(days=1)
     program, _ = Program.objects.get_or_create(
         council=council,
-        sponsor_reference="E/VRC-2019-0618",
+        sponsor_reference=SAN_ANTONIO_REFERENCE,
         defaults={
             "title": "Combating Trafficking in Persons: A Regional Project for Latin America",
             "sponsor": sponsor,
@@ -775,7 +778,10 @@ def load_demo(*, today=None):
     _staff(san_antonio, "coordinator", "Maya", "Lopez", StaffRole.COORDINATOR)
     _staff(san_antonio, "council-admin", "Robert", "Hale", StaffRole.ADMIN)
     _staff(st_louis, "stl-coordinator", "Grace", "Kim", StaffRole.COORDINATOR)
+    for council in (san_antonio, st_louis):
+        seed_default_template(council)
     programs = [_load_san_antonio(san_antonio, today), _load_st_louis(st_louis, today)]
     for program in programs:
+        sync_checklist(program)
         _queue_digest(program.council, program)
     return ", ".join(f"{p.title} ({p.arrival_date:%Y-%m-%d}, {p.items.count()} items)" for p in programs)
