@@ -1,11 +1,13 @@
 """Sponsor review: staff publish versions and read comments; the program officer reviews from a signed link."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import record
 from councils.access import get_for_council, staff_required
 from lifecycle import queries, sponsor_review
 from lifecycle.forms import CommentForm, PublishForm, WeeklyUpdateForm
@@ -70,7 +72,9 @@ def approve(request, version_id):
 @require_POST
 def revoke(request, version_id):
     version = _version(request, version_id)
-    sponsor_review.revoke_version(version=version)
+    with transaction.atomic():
+        sponsor_review.revoke_version(version=version)
+        record(request=request, action="revoke sponsor review link", obj=version)
     messages.success(request, _("The link of version %(number)s no longer opens.") % {"number": version.number})
     return redirect("lifecycle:versions", program_id=version.program_id)
 

@@ -1,10 +1,12 @@
 import zoneinfo
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import record
 from councils.access import get_for_council, staff_required
 from lifecycle.queries import tasks_due_this_week
 from programs import services
@@ -34,7 +36,9 @@ def _edit(request, *, program=None):
     program_form = ProgramForm(data, instance=program, council=request.council)
     stop_formset = StopFormSet(data, instance=program or Program(), program_form=program_form, prefix="stops")
     if request.method == "POST" and program_form.is_valid() and stop_formset.is_valid():
-        saved = services.save_program(council=request.council, program_form=program_form, stop_formset=stop_formset)
+        with transaction.atomic():
+            saved = services.save_program(council=request.council, program_form=program_form, stop_formset=stop_formset)
+            record(request=request, action="edit program" if program else "create program", obj=saved)
         messages.success(request, _("“%(title)s” is saved.") % {"title": saved.title})
         return redirect("programs:program", program_id=saved.pk)
     context = {

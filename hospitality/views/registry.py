@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import record
 from councils.access import get_for_council, staff_required
 from hospitality import registry_csv, services
 from hospitality.forms import CsvImportForm, RegistryFilterForm, VolunteerForm
@@ -66,7 +67,11 @@ def volunteer_edit(request, volunteer_id):
 @require_POST
 def volunteer_revoke_link(request, volunteer_id):
     volunteer = get_for_council(Volunteer.objects.select_related("user"), request.council, pk=volunteer_id)
-    if services.revoke_links(volunteer=volunteer):
+    with transaction.atomic():
+        revoked = services.revoke_links(volunteer=volunteer)
+        if revoked:
+            record(request=request, action="revoke volunteer links", obj=volunteer)
+    if revoked:
         messages.success(request, _("Every sign-in link sent to this volunteer has stopped working."))
     else:
         messages.info(request, _("This volunteer has not been sent a link yet."))
