@@ -154,3 +154,18 @@ def test_staff_cannot_preview_another_councils_participant(staff_client, other_c
     assert "participant" in page.context["form"].errors
     assert "Secret meeting" not in page.content.decode()
     assert frame.status_code == 404
+
+
+@pytest.mark.parametrize("items", [1, 6])
+def test_preview_query_count_does_not_grow_with_items(staff_client, council, django_assert_num_queries, items):
+    program, stop = program_under_way(council=council)
+    ana = visitor(program, first_name="Ana")
+    for hour in range(8, 8 + items):
+        confirmed_item(program, stop, dt.date(2027, 3, 15), hour, title=f"Meeting at {hour}")
+
+    # session, user, membership, council; the chosen participant (with program); the program's stops; the day's
+    # items (joins) and their contacts; the participant choices
+    with django_assert_num_queries(9):
+        response = staff_client.get(reverse("notifications:preview"), {"participant": ana.pk, "day": "2027-03-15"})
+
+    assert len(response.context["preview"]["items"]) == items
