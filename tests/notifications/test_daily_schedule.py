@@ -133,7 +133,7 @@ def test_daily_schedule_in_spanish_for_a_spanish_speaker(council):
 
     message = Notification.objects.get()
     assert message.language == "es"
-    assert message.subject == "Su programa del lunes 15 marzo en San Antonio"
+    assert message.subject == "Su programa del lunes 15 de marzo en San Antonio"
     assert message.body_text.startswith("Hola, Lucía:")
     assert "Lugar: Venue" in message.body_text
 
@@ -200,3 +200,20 @@ def test_daily_schedule_omits_subgroup_items_of_others_and_names_no_other_visito
     assert "Medical appointment" not in ana_message.attachments[0]["content"]
     assert "Luis" not in ana_message.body_text + ana_message.body_html
     assert "Medical appointment" in Notification.objects.get(recipient_name="Luis Vega").body_text
+
+
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [
+        ("pt", "Sua programação de segunda-feira, 15 de Março em San Antonio"),
+        ("fr", "Votre programme du lundi 15 mars à San Antonio"),
+    ],
+)
+def test_daily_schedule_subject_in_portuguese_and_french(council, language, subject):
+    program, stop = program_under_way(council=council)
+    visitor(program, first_name="Joana", preferred_language=language)
+    confirmed_item(program, stop, MONDAY, 9)
+
+    _queue_at(utc(2027, 3, 15, 0, 0))
+
+    assert Notification.objects.get().subject == subject

@@ -135,7 +135,7 @@ def test_staff_preview_tomorrows_daily_schedule_without_queuing(staff_client, co
     page = staff_client.get(reverse("notifications:preview"), {"participant": ana.pk, "day": "2027-03-15"})
     frame = staff_client.get(reverse("notifications:preview_html"), {"participant": ana.pk, "day": "2027-03-15"})
 
-    assert page.context["preview"]["subject"] == "Su programa del lunes 15 marzo en San Antonio"
+    assert page.context["preview"]["subject"] == "Su programa del lunes 15 de marzo en San Antonio"
     assert "09:00–10:00 CDT  Fiscalía" in page.content.decode()
     assert "Fiscalía" in frame.content.decode()
     assert "default-src 'none'" in frame["Content-Security-Policy"]
