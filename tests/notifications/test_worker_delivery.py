@@ -2,6 +2,7 @@
 broker that is down while the web app keeps queuing."""
 
 import os
+import socket
 import subprocess
 import time
 from contextlib import contextmanager
@@ -20,7 +21,15 @@ from tests.worker import celery_worker, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-THROWAWAY_REDIS_PORT = 6391
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# A Redis of this test run's own, on a free port, so that stopping it never touches the machine's shared one.
+THROWAWAY_REDIS_PORT = int(os.environ.get("THROWAWAY_REDIS_PORT") or _free_port())
 
 
 def _sink_env(mail_dir, *, delay, **settings):
