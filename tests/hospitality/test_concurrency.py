@@ -1,47 +1,23 @@
 """Real PostgreSQL, real concurrent transactions: capacity holds because the database holds it."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from hospitality import services
 from hospitality.enums import InvitationStatus
 from hospitality.models import GuestAssignment, HospitalitySlot, Invitation
 from meetings.models import ItineraryItem
+from tests.concurrency import run_at_once
 from tests.factories import HospitalitySlotFactory, ParticipantFactory
 from tests.hospitality.conftest import make_volunteer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def _run_at_once(calls):
-    """Run each call in its own thread (its own connection and transaction), released together by a barrier."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - the test asserts on what each thread ended with
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 def test_more_volunteers_accept_at_once_than_the_slot_needs(require_postgres, council):
     slot = HospitalitySlotFactory(program__council=council, hosts_needed=3, invitation_deadline=None)
     invitations = services.invite(slot=slot, volunteers=[make_volunteer(council) for _ in range(8)])
 
-    results = _run_at_once([lambda i=i: services.accept(invitation=i).status for i in invitations])
+    results = run_at_once([lambda i=i: services.accept(invitation=i).status for i in invitations])
 
     assert sorted(results) == sorted([InvitationStatus.ACCEPTED] * 3 + [InvitationStatus.FILLED] * 5)
     slot.refresh_from_db()
@@ -68,7 +44,7 @@ def test_one_guest_seated_at_two_tables_at_once_lands_at_one(require_postgres, c
     services.accept(invitation=first)
     services.accept(invitation=second)
 
-    results = _run_at_once(
+    results = run_at_once(
         [lambda inv=inv: services.assign_guests(invitation=inv, participants=[guest]) for inv in (first, second)]
     )
 

@@ -1,9 +1,6 @@
 """Two staff members acting at the same moment (PostgreSQL: real concurrent transactions)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from lifecycle.models import ItineraryVersion
 from lifecycle.prepared_messages import send_thank_yous
@@ -11,30 +8,15 @@ from lifecycle.sponsor_review import publish_version
 from meetings.enums import ItemStatus
 from meetings.models import ItemChange
 from notifications.models import Notification
+from tests.concurrency import run_at_once
 from tests.factories import ContactFactory, ItineraryItemFactory, ProgramFactory, StaffMembershipFactory, StopFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def _at_once(action, times=2):
-    barrier = threading.Barrier(times)
-    errors = []
-
-    def run():
-        try:
-            barrier.wait()
-            action()
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(times)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
+    """Run ``action`` in ``times`` concurrent transactions; the exceptions any of them raised."""
+    return [result for result in run_at_once([action] * times) if isinstance(result, Exception)]
 
 
 def test_two_versions_published_at_once_get_two_numbers(require_postgres):

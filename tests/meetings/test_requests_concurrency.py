@@ -1,41 +1,18 @@
 """Real PostgreSQL, real concurrent transactions: a request is answered once, however many answers race."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 
 from meetings import requests
 from meetings.enums import ItemStatus, RequestStatus
 from meetings.models import ItemChange
 from notifications.enums import NotificationKind
 from notifications.models import Notification
+from tests.concurrency import run_at_once
 from tests.factories import ContactFactory, ItineraryItemFactory, ProgramFactory, StaffMembershipFactory, local
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _run_at_once(calls):
-    """Each call in its own thread (its own connection and transaction), released together by a barrier."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - the test asserts on what each thread ended with
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def test_an_accept_and_a_withdrawal_at_once_leave_one_outcome(require_postgres, council):
@@ -51,7 +28,7 @@ def test_an_accept_and_a_withdrawal_at_once_leave_one_outcome(require_postgres, 
         item=item, contact=contact, deadline=local(dt.date(2027, 2, 23), 17), user=staff
     )
 
-    results = _run_at_once(
+    results = run_at_once(
         [
             lambda: requests.answer_request(meeting_request=meeting_request, answer=requests.Answer.ACCEPT).status,
             lambda: requests.answer_request(meeting_request=meeting_request, answer=requests.Answer.DECLINE).status,
