@@ -23,7 +23,7 @@ run: messages
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	DJANGO_SETTINGS_MODULE=exchange.settings_test $(BIN)/python manage.py makemigrations --check --dry-run
+	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=exchange.settings_test $(BIN)/python manage.py makemigrations --check --dry-run
 
 test: messages lint
 	$(BIN)/pytest $(PYTEST_ARGS)

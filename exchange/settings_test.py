@@ -13,5 +13,7 @@ os.environ.setdefault("CELERY_BROKER_URL", "memory://")
 
 from exchange.settings import *  # noqa: E402, F403
 
+# Tests never collect static files; WhiteNoise then has no directory to serve from and need not look for one.
+STATIC_ROOT = None
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hashing: tests sign in a lot
