@@ -27,6 +27,7 @@ from notifications.enums import NotificationKind, RecipientType
 from notifications.services import queue_email
 from programs.enums import Consent, ProgramStaffRole, ProgramStatus
 from programs.models import Participant, Program, ProgramStaffMember, Sponsor, Stop
+from visitors.services import email_personal_link
 
 DEMO_PASSWORD = "exchange-demo"
 CENTRAL = "America/Chicago"
@@ -770,6 +771,13 @@ def _queue_digest(council, program):
     )
 
 
+def _email_personal_links(program):
+    """Each visitor of the program gets their personal link, once: the day of the message is the arrival day."""
+    sent_on = dt.datetime.combine(program.arrival_date, dt.time(9), tzinfo=zoneinfo.ZoneInfo(CENTRAL))
+    for participant in program.participants.order_by("pk"):
+        email_personal_link(holder=participant, now=sent_on)
+
+
 @transaction.atomic
 def load_demo(*, today=None):
     today = today or timezone.localdate(timezone=zoneinfo.ZoneInfo(CENTRAL))
@@ -784,4 +792,5 @@ def load_demo(*, today=None):
     for program in programs:
         sync_checklist(program)
         _queue_digest(program.council, program)
+    _email_personal_links(programs[0])
     return ", ".join(f"{p.title} ({p.arrival_date:%Y-%m-%d}, {p.items.count()} items)" for p in programs)

@@ -6,6 +6,8 @@ from django.apps import apps
 from demo.loader import load_demo
 from hospitality.models import HospitalitySlot
 from meetings.models import ItineraryItem
+from notifications.enums import NotificationKind
+from notifications.models import Notification
 from programs.models import Program
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +57,9 @@ def test_demo_tells_the_two_programs_of_the_domain():
     assert slot.accepted_hosts == 2
     assert slot.assignments.count() == 6
     assert san_antonio.council != st_louis.council
+    links = Notification.objects.filter(kind=NotificationKind.PERSONAL_LINK, program=san_antonio)
+    assert links.count() == 11
+    assert links.filter(language="es").count() == 9
 
 
 def test_the_san_antonio_program_is_under_way_on_the_given_day():
