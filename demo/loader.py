@@ -771,6 +771,13 @@ def _queue_digest(council, program):
     )
 
 
+def _tick_tasks(program, *, until):
+    for task in program.tasks.filter(done_at__isnull=True, due_date__lte=until):
+        task.done_at = dt.datetime.combine(task.due_date, dt.time(17), tzinfo=zoneinfo.ZoneInfo(CENTRAL))
+        task.done_by = program.coordinator
+        task.save(update_fields=["done_at", "done_by"])
+
+
 def _email_personal_links(program):
     """Each visitor of the program gets their personal link, once: the day of the message is the arrival day."""
     sent_on = dt.datetime.combine(program.arrival_date, dt.time(9), tzinfo=zoneinfo.ZoneInfo(CENTRAL))
@@ -792,5 +799,9 @@ def load_demo(*, today=None):
     for program in programs:
         sync_checklist(program)
         _queue_digest(program.council, program)
+    # The council has kept up with its checklist: in San Antonio everything due before arrival is done, in
+    # St. Louis what fell due in the three weeks after acceptance.
+    _tick_tasks(programs[0], until=programs[0].arrival_date - dt.timedelta(days=1))
+    _tick_tasks(programs[1], until=programs[1].accepted_on + dt.timedelta(days=21))
     _email_personal_links(programs[0])
     return ", ".join(f"{p.title} ({p.arrival_date:%Y-%m-%d}, {p.items.count()} items)" for p in programs)
