@@ -20,8 +20,7 @@ def events_for_stop(*, program, stop):
     """The stop's items as calendar events. Times are wall-clock strings of the stop's zone without an offset:
     the calendar runs in its UTC mode, which never shifts them, so they read exactly as they do in the city."""
     zone = zoneinfo.ZoneInfo(stop.time_zone)
-    context = conflict_rules.load_context(council=program.council, programs=[program])
-    conflicts = conflict_rules.conflicts_by_item(context, {program.pk})
+    conflicts = conflict_rules.cached_conflicts_by_item(council=program.council, programs=[program])
     events = []
     for item in items_for_stop(stop):
         found = conflicts.get(item.pk, [])
@@ -52,8 +51,7 @@ def events_for_stop(*, program, stop):
 
 def agenda_days(program):
     """``[(stop, day, [(item, conflicts), ...]), ...]`` in time order; days read in the stop's local time."""
-    context = conflict_rules.load_context(council=program.council, programs=[program])
-    conflicts = conflict_rules.conflicts_by_item(context, {program.pk})
+    conflicts = conflict_rules.cached_conflicts_by_item(council=program.council, programs=[program])
     rows = []
     for item in items_for_agenda(program).order_by("starts_at", "pk"):
         local_day = timezone.localtime(item.starts_at, zoneinfo.ZoneInfo(item.stop.time_zone)).date()

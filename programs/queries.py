@@ -1,11 +1,9 @@
 """Querysets of the staff pages about programs."""
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from meetings import conflicts as conflict_rules
@@ -87,31 +85,20 @@ def _conflict_counts(council, open_programs):
     """``{program_id: items with a hard conflict}`` for the open programs.
 
     Judging every item of every open program is the most expensive thing the dashboard does, and its answer only
-    changes when items, programs (their stops) or participants change. So the answer is cached under a fingerprint
-    of those (one aggregate query) and computed again only when the fingerprint moves.
+    changes when items, programs (their stops) or participants change: it is kept under the council's change
+    fingerprint (``meetings.conflicts.cached_judgement``, one query) and computed again only when that moves.
     """
-    fingerprint = Program.objects.filter(council=council).aggregate(
-        last_program_change=Max("updated_at"),
-        last_item_change=Max("items__updated_at"),
-        item_count=Count("items", distinct=True),
-        participant_count=Count("participants", distinct=True),
-    )
-    described = "{}:{}:{}:{}:{}:{}".format(
-        council.pk,
-        ",".join(str(p.pk) for p in open_programs),
-        *(fingerprint[name] for name in ("last_program_change", "last_item_change", "item_count", "participant_count")),
-    )
-    key = "dashboard-conflicts:" + hashlib.sha256(described.encode()).hexdigest()
-    counts = cache.get(key)
-    if counts is None:
+
+    def compute():
         context = conflict_rules.load_context(council=council, programs=open_programs)
         found = conflict_rules.conflicts_by_item(context, {p.pk for p in open_programs})
         program_of = {booking.item_id: booking.program_id for booking in context.bookings}
-        counts = dict(
+        return dict(
             Counter(program_of[item_id] for item_id, conflicts in found.items() if conflict_rules.hard(conflicts))
         )
-        cache.set(key, counts, timeout=3600)
-    return counts
+
+    parts = [",".join(str(p.pk) for p in open_programs)]
+    return conflict_rules.cached_judgement(council=council, name="dashboard-counts", parts=parts, compute=compute)
 
 
 def dashboard(council, *, today, search=""):

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 
 from tests.factories import PROGRAM_START, ParticipantFactory, ProgramFactory, StopFactory, VenueFactory
 
@@ -25,3 +26,11 @@ def ana(program):
 @pytest.fixture
 def venue(council):
     return VenueFactory(council=council, name="Witte Museum")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Pages keep judgements in the cache under fingerprints of the data; a test starts with none from another."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -11,6 +11,7 @@ from tests.factories import (
     HostOrganizationFactory,
     ItineraryItemFactory,
     ParticipantFactory,
+    ProgramFactory,
     ProgramStaffMemberFactory,
     StaffMembershipFactory,
     StopFactory,
@@ -342,12 +343,78 @@ def test_calendar_events_query_count_does_not_grow_with_items(
         item.contacts.add(contact)
     url = reverse("meetings:calendar_events", args=[program.pk])
 
-    # session, user, membership, council; program; stop; conflict context (items, their participants, their
-    # contacts, the programs' participants); the stop's items
-    with django_assert_num_queries(11):
+    # session, user, membership, council; program; stop; the council's change fingerprint; conflict context (items,
+    # their participants, their contacts, the programs' participants); the stop's items
+    with django_assert_num_queries(12):
         response = staff_client.get(url, {"stop": stop.pk})
 
     assert len(response.json()) == size
+
+
+def test_calendar_events_judge_conflicts_again_only_when_something_changed(
+    staff_client, program, stop, django_assert_num_queries
+):
+    ItineraryItemFactory(program=program, stop=stop, title="River Walk", starts_at=local(DAY, 14))
+    url = reverse("meetings:calendar_events", args=[program.pk])
+    staff_client.get(url, {"stop": stop.pk})
+
+    # session, user, membership, council; program; stop; the fingerprint (the conflicts are cached); the stop's items
+    with django_assert_num_queries(8):
+        response = staff_client.get(url, {"stop": stop.pk})
+
+    assert [event["title"] for event in response.json()] == ["River Walk"]
+
+
+def _conflicts_by_title(client, program, stop):
+    events = client.get(reverse("meetings:calendar_events", args=[program.pk]), {"stop": stop.pk}).json()
+    return {event["title"]: [c["kind"] for c in event["extendedProps"]["conflicts"]] for event in events}
+
+
+def test_calendar_events_show_a_moved_items_conflict_at_once(staff_client, program, stop):
+    ItineraryItemFactory(program=program, stop=stop, title="River Walk", starts_at=local(DAY, 14))
+    newsroom = ItineraryItemFactory(program=program, stop=stop, title="Newsroom", starts_at=local(DAY, 16))
+    before = _conflicts_by_title(staff_client, program, stop)
+
+    newsroom.starts_at, newsroom.ends_at = local(DAY, 14, 30), local(DAY, 15, 30)
+    newsroom.save()
+    after = _conflicts_by_title(staff_client, program, stop)
+
+    assert before == {"River Walk": [], "Newsroom": []}
+    assert after == {"River Walk": ["people"], "Newsroom": ["people"]}
+
+
+def test_calendar_events_show_people_linked_without_saving_the_item_at_once(staff_client, program, stop, ana):
+    walk = ItineraryItemFactory(
+        program=program, stop=stop, title="River Walk", whole_group=False, starts_at=local(DAY, 14)
+    )
+    walk.participants.add(ana)
+    dinner = ItineraryItemFactory(
+        program=program, stop=stop, title="Dinner", whole_group=False, starts_at=local(DAY, 14, 30)
+    )
+    before = _conflicts_by_title(staff_client, program, stop)
+
+    dinner.participants.add(ana)  # as seating a dinner guest does: the item itself is not saved
+    after = _conflicts_by_title(staff_client, program, stop)
+
+    assert before == {"River Walk": [], "Dinner": []}
+    assert after == {"River Walk": ["people"], "Dinner": ["people"]}
+
+
+def test_calendar_events_show_a_contact_added_without_saving_the_item_at_once(staff_client, program, stop):
+    contact = ContactFactory(organization__council=program.council, name="Rosa Diaz")
+    walk = ItineraryItemFactory(program=program, stop=stop, title="River Walk", starts_at=local(DAY, 14))
+    walk.contacts.add(contact)
+    other_program = ProgramFactory(council=program.council, arrival_date=program.arrival_date)
+    other = ItineraryItemFactory(
+        program=other_program, stop=StopFactory(program=other_program), starts_at=local(DAY, 14, 30)
+    )
+    before = _conflicts_by_title(staff_client, program, stop)
+
+    other.contacts.add(contact)  # as sending a meeting request may: the item itself is not saved
+    after = _conflicts_by_title(staff_client, program, stop)
+
+    assert before == {"River Walk": []}
+    assert after == {"River Walk": ["contact"]}
 
 
 def test_the_agenda_lists_items_per_day_with_edit_links(staff_client, program, stop):

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.cache import cache
 
 from tests.factories import (
     ContactFactory,
@@ -84,3 +85,11 @@ def day_items(program, stop, council):
         "lunch": make_item(program, stop, "Lunch on the River Walk", DAY_2, 13, kind="meal"),
         "tomorrow": make_item(program, stop, "Coach to Laredo", DAY_2 + dt.timedelta(days=1), 7),
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Pages keep judgements in the cache under fingerprints of the data; a test starts with none from another."""
+    cache.clear()
+    yield
+    cache.clear()
