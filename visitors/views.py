@@ -5,22 +5,33 @@ import datetime as dt
 import hashlib
 import json
 
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_POST
 
 from visitors.access import LANGUAGE_COOKIE, personal_link
 from visitors.forms import LanguageForm
-from visitors.ics import build_calendar
-from visitors.queries import group_participants, group_staff, schedule_items, sees_group_view, stops_of
+from visitors.ics import FEED_FIELDS, build_calendar, feed_fingerprint
+from visitors.queries import (
+    group_participants,
+    group_staff,
+    schedule_items,
+    schedule_values,
+    sees_group_view,
+    stops_of,
+)
 from visitors.schedule import by_day, find_today, mark_changes, plan_day, utc_window
 from visitors.services import holder_name, record_visit
 
 LANGUAGE_COOKIE_AGE = int(dt.timedelta(days=365).total_seconds())
+# Phones poll a subscribed feed every hour; a feed nobody asked for in a day leaves the cache.
+FEED_CACHE_SECONDS = int(dt.timedelta(days=1).total_seconds())
 
 
 def _visitor_root():
@@ -90,14 +101,27 @@ def people(request, token):
 
 @personal_link
 def calendar(request, token):
+    """The calendar feed. Building it is costly and phones ask for it every hour while it rarely changes, so it is
+    kept in the cache under a digest of everything it is built from (read in two narrow queries), which is also its
+    ETag: a change to an item, its place, host or contacts gives a new digest, hence a new feed, at once."""
     holder = request.holder
-    body = build_calendar(
-        program=holder.program,
-        items=schedule_items(holder),
-        schedule_url=request.build_absolute_uri(reverse("visitors:program", kwargs={"token": token})),
+    schedule_url = request.build_absolute_uri(reverse("visitors:program", kwargs={"token": token}))
+    rows, contacts = schedule_values(holder, FEED_FIELDS)
+    digest = feed_fingerprint(
+        program=holder.program, rows=rows, contacts=contacts, schedule_url=schedule_url, language=request.LANGUAGE_CODE
     )
+    etag = f'"{digest}"'
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        return not_modified
+    key = f"visitor-feed:{digest}"
+    body = cache.get(key)
+    if body is None:
+        body = build_calendar(program=holder.program, items=schedule_items(holder), schedule_url=schedule_url)
+        cache.set(key, body, timeout=FEED_CACHE_SECONDS)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = 'inline; filename="schedule.ics"'
+    response.headers["ETag"] = etag
     return response
 
 

@@ -129,8 +129,60 @@ def test_the_feed_reads_a_fixed_number_of_queries(client, participant, program, 
         make_item(program, stop, f"Meeting {index}", DAY_2, 6 + (index * 4) // 60, (index * 4) % 60)
     url = reverse("visitors:calendar", kwargs={"token": make_token(participant)})
 
-    # holder with program and council, items with their stop, venue, host and interpreter, their contacts
-    with django_assert_num_queries(3):
+    # holder with program and council; what the feed is built from (items' values, their contacts' names); not in
+    # the cache yet: items with their stop, venue, host and interpreter, their contacts
+    with django_assert_num_queries(5):
         response = client.get(url)
 
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == count
+
+
+def test_an_unchanged_feed_comes_from_the_cache_and_answers_not_modified(
+    client, participant, day_items, django_assert_num_queries
+):
+    url = reverse("visitors:calendar", kwargs={"token": make_token(participant)})
+    first = client.get(url)
+
+    # holder with program and council; what the feed is built from (items' values, their contacts' names)
+    with django_assert_num_queries(3):
+        second = client.get(url)
+    revalidated = client.get(url, headers={"If-None-Match": first["ETag"]})
+
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert revalidated.status_code == 304
+    assert revalidated.content == b""
+
+
+def test_a_changed_item_is_in_the_feed_at_once(client, participant, day_items):
+    url = reverse("visitors:calendar", kwargs={"token": make_token(participant)})
+    first = client.get(url)
+    lunch = day_items["lunch"]
+    lunch.title = "Lunch at the Mercado"
+    lunch.save()
+
+    second = client.get(url, headers={"If-None-Match": first["ETag"]})
+
+    assert second.status_code == 200
+    assert second["ETag"] != first["ETag"]
+    assert "Lunch at the Mercado" in events_by_summary(Calendar.from_ical(second.content))
+
+
+def test_a_changed_place_host_or_contact_is_in_the_feed_at_once(client, participant, day_items):
+    feed(client, participant)
+    newsroom = day_items["newsroom"]
+    newsroom.venue.name = "Express-News tower"
+    newsroom.venue.save()
+    newsroom.host_organization.name = "Express-News Media"
+    newsroom.host_organization.save()
+    contact = newsroom.contacts.get()
+    contact.title = "Managing editor"
+    contact.save()
+
+    event = events_by_summary(feed(client, participant))["Newsroom: a labor-trafficking case study"]
+
+    assert str(event["location"]) == "Express-News tower, 200 Avenue E, San Antonio"
+    assert str(event["description"]).splitlines()[1:3] == [
+        "Host: Express-News Media",
+        "You meet: Dana Reyes, Managing editor",
+    ]
