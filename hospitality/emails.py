@@ -34,6 +34,25 @@ def _to_volunteer(invitation, *, kind, template, dedupe_key):
     )
 
 
+def _news_to_volunteer(invitation, *, template, dedupe_key):
+    """News about an invitation they answered: nothing to do, so no sign-in link."""
+    volunteer = invitation.volunteer
+    slot = invitation.slot
+    return queue_email(
+        council=volunteer.council,
+        program=slot.program,
+        kind=NotificationKind.INVITATION,
+        recipient_type=RecipientType.VOLUNTEER,
+        recipient_id=volunteer.pk,
+        recipient_name=volunteer.contact_name,
+        recipient_email=volunteer.email,
+        language=volunteer.preferred_language,
+        template=template,
+        context={"invitation": invitation, "slot": slot, "volunteer": volunteer},
+        dedupe_key=dedupe_key,
+    )
+
+
 def queue_invitation(invitation):
     return _to_volunteer(
         invitation,
@@ -50,6 +69,20 @@ def queue_reminder(invitation, *, day):
         kind=NotificationKind.VOLUNTEER_REMINDER,
         template="hospitality/email/reminder",
         dedupe_key=f"hospitality:reminder:{invitation.pk}:{day.isoformat()}",
+    )
+
+
+def queue_filled_notice(invitation):
+    """Thank a volunteer who said yes to a slot that already had all its hosts."""
+    return _news_to_volunteer(
+        invitation, template="hospitality/email/filled", dedupe_key=f"hospitality:filled:{invitation.pk}"
+    )
+
+
+def queue_cancellation(invitation):
+    """Tell an accepted host that staff cancelled the dinner."""
+    return _news_to_volunteer(
+        invitation, template="hospitality/email/cancelled", dedupe_key=f"hospitality:cancelled:{invitation.pk}"
     )
 
 

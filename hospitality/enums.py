@@ -22,6 +22,8 @@ class InvitationStatus(models.TextChoices):
     FILLED = "filled", _("Slot already filled")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     EXPIRED = "expired", _("Expired")
+    # Staff cancelled the slot: an open invitation can no longer be answered, an accepted host no longer hosts.
+    CANCELLED = "cancelled", _("Slot cancelled")
 
 
 class Weekday(models.IntegerChoices):

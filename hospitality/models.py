@@ -85,6 +85,8 @@ class HospitalitySlot(models.Model):
     meeting_point = models.CharField(_("meeting point or pick-up"), max_length=300, blank=True)
     invitation_deadline = models.DateTimeField(_("answer invitations by"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Set once by ``services.cancel_slot``; a cancelled slot takes no more answers or invitations.
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["starts_at"]
@@ -104,6 +106,10 @@ class HospitalitySlot(models.Model):
     @property
     def is_full(self):
         return self.accepted_hosts >= self.hosts_needed
+
+    @property
+    def is_cancelled(self):
+        return self.cancelled_at is not None
 
 
 class Invitation(models.Model):

@@ -38,6 +38,22 @@ def set_available_dates(*, volunteer, dates):
         )
 
 
+def save_volunteer(*, form):
+    """Save a volunteer from the registry or household form, with their dates; their sign-in user keeps their email.
+
+    The sign-in user's email is where password-less links and the account's own mail go, so it follows the
+    volunteer's in the same transaction.
+    """
+    with transaction.atomic():
+        volunteer = form.save()
+        set_available_dates(volunteer=volunteer, dates=form.cleaned_data["available_dates"])
+        if volunteer.user_id is not None:
+            get_user_model().objects.filter(pk=volunteer.user_id).exclude(email=volunteer.email).update(
+                email=volunteer.email
+            )
+    return volunteer
+
+
 def ensure_user(volunteer):
     """The volunteer's sign-in account: no usable password, never staff. Created on the first invitation."""
     if volunteer.user_id is not None:
@@ -83,11 +99,52 @@ def save_slot(*, form):
     return slot
 
 
+def cancel_slot(*, slot, now=None):
+    """Staff cancel a slot: nobody can answer it any more, accepted hosts are told, the guests' dinners cancelled.
+
+    1. Lock the slot's invitations (in primary-key order), then the slot: the same order as ``accept``, so an
+       acceptance in flight either finishes first (and its host is told) or waits and finds the slot cancelled.
+    2. Open invitations become ``cancelled``; accepted ones too, their guests are unseated and each dinner's
+       itinerary item is cancelled, so visitors see it cancelled on their schedule.
+    3. Each accepted host gets an email in their language; the slot counts no host and takes no more answers.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        invitations = list(
+            Invitation.objects.select_for_update(of=("self",))
+            .filter(slot_id=slot.pk)
+            .select_related("slot__program__council", "slot__stop", "volunteer__council", "item")
+            .order_by("pk")
+        )
+        slot = HospitalitySlot.objects.select_for_update(of=("self",)).select_related("program", "stop").get(pk=slot.pk)
+        if slot.is_cancelled:
+            raise HospitalityError(_("This slot is already cancelled."))
+        slot.cancelled_at = now
+        slot.accepted_hosts = 0
+        slot.save(update_fields=["cancelled_at", "accepted_hosts"])
+        for invitation in invitations:
+            was_accepted = invitation.status == InvitationStatus.ACCEPTED
+            if invitation.status not in (InvitationStatus.PENDING, InvitationStatus.ACCEPTED):
+                continue
+            invitation.slot = slot
+            if invitation.item_id is not None:
+                _cancel_item(invitation.item)
+            GuestAssignment.objects.filter(invitation=invitation).delete()
+            invitation.status = InvitationStatus.CANCELLED
+            invitation.item = None
+            invitation.save(update_fields=["status", "item"])
+            if was_accepted:
+                emails.queue_cancellation(invitation)
+    return slot
+
+
 # Invitations
 
 
 def invite(*, slot, volunteers):
     """Invite volunteers to a slot and email each a sign-in link. Returns the new invitations."""
+    if slot.is_cancelled:
+        raise HospitalityError(_("This slot is cancelled; nobody can be invited to it."))
     created = []
     with transaction.atomic():
         already = set(Invitation.objects.filter(slot=slot).values_list("volunteer_id", flat=True))
@@ -113,6 +170,10 @@ def _lock_invitation(invitation_id):
 
 def _require_pending(invitation, now):
     """True if the invitation can still be answered, False if its time has passed; refuses answered ones."""
+    if invitation.status == InvitationStatus.CANCELLED or invitation.slot.is_cancelled:
+        raise HospitalityError(
+            _("Thank you for thinking of our visitors! This dinner has been cancelled, so it needs no hosts any more.")
+        )
     if invitation.status == InvitationStatus.EXPIRED:
         return False
     if invitation.status != InvitationStatus.PENDING:
@@ -121,9 +182,11 @@ def _require_pending(invitation, now):
 
 
 def accept(*, invitation, note="", now=None):
-    """The volunteer says yes. The first acceptances fill the slot; later ones become ``filled``.
+    """The volunteer says yes. The first acceptances fill the slot; later ones become ``filled`` (and are thanked
+    by email, as the page may be closed before they read it).
 
-    Returns the invitation in its new status: accepted, filled, or expired (the deadline had passed).
+    Returns the invitation in its new status: accepted, filled, or expired (the deadline had passed). Refuses an
+    invitation of a cancelled slot.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -141,6 +204,8 @@ def accept(*, invitation, note="", now=None):
         invitation.note = note
         invitation.responded_at = now
         invitation.save(update_fields=["status", "note", "responded_at"])
+        if status == InvitationStatus.FILLED:
+            emails.queue_filled_notice(invitation)
     return invitation
 
 
@@ -161,6 +226,8 @@ def withdraw(*, invitation, note="", now=None):
     now = now or timezone.now()
     with transaction.atomic():
         invitation = _lock_invitation(invitation.pk)
+        if invitation.status == InvitationStatus.CANCELLED:
+            raise HospitalityError(_("This dinner has been cancelled; there is nothing to withdraw from."))
         if invitation.status != InvitationStatus.ACCEPTED:
             raise HospitalityError(_("Only an accepted invitation can be withdrawn."))
         if invitation.slot.starts_at <= now:
@@ -198,6 +265,8 @@ def remind(*, invitation, now=None):
     now = now or timezone.now()
     with transaction.atomic():
         invitation = _lock_invitation(invitation.pk)
+        if invitation.status == InvitationStatus.CANCELLED:
+            raise HospitalityError(_("This slot is cancelled."))
         if not _require_pending(invitation, now):
             raise HospitalityError(_("This invitation has expired."))
         ensure_user(invitation.volunteer)  # invitations made outside ``invite`` (the demo, the admin) have none
@@ -318,7 +387,11 @@ def _sync_item(invitation, participants):
 
 
 def _cancel_item(item):
+    """Cancel a dinner's item; a new version (stale edit forms are refused) and sequence (calendars update)."""
     before = snapshot_item(item)
     item.status = ItemStatus.CANCELLED
-    item.save(update_fields=["status", "updated_at"])
+    item.version = F("version") + 1
+    item.sequence = F("sequence") + 1
+    item.save(update_fields=["status", "version", "sequence", "updated_at"])
+    item.refresh_from_db()
     note_item_change(item=item, before=before)

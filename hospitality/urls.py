@@ -19,6 +19,7 @@ urlpatterns = [
     path("slots/<int:slot_id>/", slots.slot_detail, name="slot"),
     path("slots/<int:slot_id>/edit/", slots.slot_edit, name="slot_edit"),
     path("slots/<int:slot_id>/invite/", slots.invite, name="invite"),
+    path("slots/<int:slot_id>/cancel/", slots.slot_cancel, name="slot_cancel"),
     path("slots/<int:slot_id>/assign-suggested/", slots.assign_suggested, name="assign_suggested"),
     path("invitations/<int:invitation_id>/assign/", slots.assign, name="assign"),
     path("invitations/<int:invitation_id>/remind/", slots.remind, name="remind"),

@@ -132,6 +132,7 @@ TABLE = {
     "hospitality:slot": STAFF,
     "hospitality:slot_edit": STAFF,
     "hospitality:invite": STAFF,
+    "hospitality:slot_cancel": STAFF,
     "hospitality:assign_suggested": STAFF,
     "hospitality:assign": STAFF,
     "hospitality:remind": STAFF,

@@ -1,7 +1,6 @@
 """The volunteer portal: a volunteer signed in from their emailed link sees only their own invitations."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -120,9 +119,7 @@ def household(request):
     volunteer = request.volunteer
     form = HouseholdForm(request.POST or None, instance=volunteer)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            services.set_available_dates(volunteer=volunteer, dates=form.cleaned_data["available_dates"])
+        services.save_volunteer(form=form)
         messages.success(request, str(_("Thank you, your details are saved.")))
         return redirect("hospitality:portal")
     return render(request, "hospitality/portal/household.html", {"form": form, "volunteer": volunteer})

@@ -35,18 +35,11 @@ def volunteer_export(request):
     return response
 
 
-def _save_volunteer(form):
-    with transaction.atomic():
-        volunteer = form.save()
-        services.set_available_dates(volunteer=volunteer, dates=form.cleaned_data["available_dates"])
-    return volunteer
-
-
 @staff_required
 def volunteer_create(request):
     form = VolunteerForm(request.POST or None, council=request.council)
     if request.method == "POST" and form.is_valid():
-        volunteer = _save_volunteer(form)
+        volunteer = services.save_volunteer(form=form)
         messages.success(request, _("%(household)s is in the registry.") % {"household": volunteer.household_name})
         return redirect("hospitality:volunteers")
     return render(request, "hospitality/volunteer_form.html", {"form": form})
@@ -57,7 +50,7 @@ def volunteer_edit(request, volunteer_id):
     volunteer = get_for_council(Volunteer.objects, request.council, pk=volunteer_id)
     form = VolunteerForm(request.POST or None, council=request.council, instance=volunteer)
     if request.method == "POST" and form.is_valid():
-        _save_volunteer(form)
+        services.save_volunteer(form=form)
         messages.success(request, _("Saved."))
         return redirect("hospitality:volunteer_edit", volunteer_id=volunteer.pk)
     return render(request, "hospitality/volunteer_form.html", {"form": form, "volunteer": volunteer})

@@ -123,9 +123,41 @@ def invite(request, slot_id):
     form = InviteForm(request.POST, slot=slot)
     if not form.is_valid():
         return render(request, "hospitality/slot.html", _slot_page_context(slot, invite_form=form), status=400)
-    invited = services.invite(slot=slot, volunteers=form.cleaned_data["volunteers"])
-    messages.success(request, _("%(count)s volunteers invited.") % {"count": len(invited)})
+    try:
+        invited = services.invite(slot=slot, volunteers=form.cleaned_data["volunteers"])
+    except services.HospitalityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(count)s volunteers invited.") % {"count": len(invited)})
     return redirect("hospitality:slot", slot_id=slot.pk)
+
+
+@staff_required
+def slot_cancel(request, slot_id):
+    """A confirmation page (what cancelling will do); its POST cancels the slot."""
+    slot = _get_slot(request, slot_id)
+    if slot.is_cancelled:
+        messages.info(request, _("This slot is already cancelled."))
+        return redirect("hospitality:slot", slot_id=slot.pk)
+    if request.method == "POST":
+        try:
+            services.cancel_slot(slot=slot)
+        except services.HospitalityError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The slot is cancelled; its accepted hosts are being told by email."))
+        return redirect("hospitality:slot", slot_id=slot.pk)
+    invitations = list(invitations_of_slot(slot))
+    return render(
+        request,
+        "hospitality/slot_cancel.html",
+        {
+            "slot": slot,
+            "program": slot.program,
+            "hosts": [i for i in invitations if i.status == InvitationStatus.ACCEPTED],
+            "pending_count": sum(1 for i in invitations if i.status == InvitationStatus.PENDING),
+        },
+    )
 
 
 @staff_required
