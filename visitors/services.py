@@ -1,5 +1,7 @@
 """What happens to personal links: a visit is recorded; staff email, revoke or re-issue a link."""
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,12 +12,18 @@ from programs import links
 from programs.models import Participant
 from visitors.queries import sees_group_view
 
+# Visits closer together than this count as one look: the time is not written again (a write on every page view
+# is the most expensive thing a visitor page does), so what changed in between is still marked on the next view.
+VISIT_RESOLUTION = dt.timedelta(minutes=1)
+
 
 def record_visit(*, holder, now=None):
     """Remember when the holder last looked; returns the previous time (None on a first visit)."""
     previous = holder.last_seen_at
-    holder.last_seen_at = now or timezone.now()
-    holder.save(update_fields=["last_seen_at"])
+    now = now or timezone.now()
+    if previous is None or now - previous >= VISIT_RESOLUTION:
+        holder.last_seen_at = now
+        holder.save(update_fields=["last_seen_at"])
     return previous
 
 

@@ -163,6 +163,38 @@ def test_items_changed_since_the_last_visit_are_marked(client, participant, day_
     assert participant.last_seen_at == NOW + dt.timedelta(minutes=10)
 
 
+def test_a_change_between_two_views_within_a_minute_is_marked_on_the_second(client, participant, day_items):
+    with time_machine.travel(NOW - dt.timedelta(hours=1), tick=False):
+        client.get(personal_link_path(participant))
+    with time_machine.travel(NOW, tick=False):
+        first = client.get(personal_link_path(participant))
+    with time_machine.travel(NOW + dt.timedelta(seconds=20), tick=False):
+        lunch = day_items["lunch"]
+        lunch.visitor_notes = "Now at the Mexican market."
+        lunch.save()
+    with time_machine.travel(NOW + dt.timedelta(seconds=40), tick=False):
+        second = client.get(personal_link_path(participant))
+
+    assert "Changed" not in page_text(first)
+    assert page_text(second).count("Changed") == 1
+    participant.refresh_from_db()
+    assert participant.last_seen_at == NOW
+
+
+def test_views_within_a_minute_of_the_last_recorded_one_write_nothing(
+    client, participant, day_items, django_assert_num_queries
+):
+    with time_machine.travel(NOW, tick=False):
+        client.get(personal_link_path(participant))
+
+    # holder with program and council, stops, items, their contacts (last_seen_at is a few seconds old)
+    with time_machine.travel(NOW + dt.timedelta(seconds=59), tick=False), django_assert_num_queries(4):
+        client.get(personal_link_path(participant))
+    participant.refresh_from_db()
+
+    assert participant.last_seen_at == NOW
+
+
 def test_a_participant_never_sees_other_programs_internal_notes_or_items_they_do_not_attend(
     client, council, participant, program, stop, day_items, frozen_now
 ):
