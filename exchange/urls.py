@@ -23,5 +23,6 @@ urlpatterns = [
     path("logistics/", include("logistics.urls")),
     path("links/", include("visitors.staff_urls")),
     path("audit/", include("audit.urls")),
+    path("council/", include("councils.urls")),
     path("", include("programs.urls")),
 ]

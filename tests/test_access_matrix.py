@@ -163,6 +163,8 @@ TABLE = {
     "audit:log": COUNCIL,
     "audit:export": STAFF,
     "audit:erase": STAFF,
+    # The council's own settings: no id in the URL, each admin edits their own council
+    "councils:settings": COUNCIL,
     # The volunteer portal: only a volunteer signed in from their link
     "hospitality:sign_in": Row(_only(VOLUNTEER), token="sesame"),
     "hospitality:portal": PORTAL,
