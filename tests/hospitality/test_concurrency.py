@@ -6,6 +6,7 @@ from hospitality import services
 from hospitality.enums import InvitationStatus
 from hospitality.models import GuestAssignment, HospitalitySlot, Invitation
 from meetings.models import ItineraryItem
+from notifications.models import Notification
 from tests.concurrency import run_at_once
 from tests.factories import HospitalitySlotFactory, ParticipantFactory
 from tests.hospitality.conftest import make_volunteer
@@ -24,6 +25,12 @@ def test_more_volunteers_accept_at_once_than_the_slot_needs(require_postgres, co
     assert slot.accepted_hosts == 3
     assert Invitation.objects.filter(slot=slot, status=InvitationStatus.ACCEPTED).count() == 3
     assert Invitation.objects.filter(slot=slot, status=InvitationStatus.FILLED).count() == 5
+    # Each of the five who came too late is thanked once, and nobody else is.
+    losers = Invitation.objects.filter(slot=slot, status=InvitationStatus.FILLED)
+    thanked = Notification.objects.filter(dedupe_key__startswith="hospitality:filled:")
+    assert sorted(thanked.values_list("recipient_id", flat=True)) == sorted(
+        losers.values_list("volunteer_id", flat=True)
+    )
 
 
 def test_the_database_refuses_to_overfill_a_slot_even_without_the_service(require_postgres, council):

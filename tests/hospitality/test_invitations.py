@@ -188,3 +188,43 @@ def test_remind_queues_one_reminder_per_invitation_per_day(client, staff, slot):
     ]
     invitation.refresh_from_db()
     assert invitation.reminded_at == BEFORE_DEADLINE + dt.timedelta(days=1)
+
+
+@time_machine.travel(BEFORE_DEADLINE, tick=False)
+def test_a_volunteer_who_accepts_a_full_slot_is_thanked_by_email_in_their_language(
+    slot, volunteer_client, django_capture_on_commit_callbacks
+):
+    HospitalitySlot.objects.filter(pk=slot.pk).update(hosts_needed=1)
+    first = make_volunteer(slot.program.council, contact_name="Bob")
+    late = make_volunteer(slot.program.council, contact_name="Ana", preferred_language="es")
+    first_invitation, late_invitation = services.invite(slot=slot, volunteers=[first, late])
+    services.accept(invitation=first_invitation)
+    send_due()  # the invitations
+    mail.outbox.clear()
+    client = volunteer_client(late)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("hospitality:portal_accept", args=[late_invitation.pk]), follow=True)
+    send_due()
+
+    late_invitation.refresh_from_db()
+    assert late_invitation.status == InvitationStatus.FILLED
+    assert [str(m) for m in response.context["messages"]] == [
+        "¡Muchas gracias por ofrecerse! Esta cena ya tiene todos los anfitriones que necesita, así que esta vez no "
+        "le necesitamos. Esperamos invitarle de nuevo pronto."
+    ]
+    (message,) = mail.outbox
+    assert message.to == [f"Ana <{late.email}>"]
+    assert message.subject == "¡Gracias! Cena del martes 2 marzo ya tiene anfitriones"
+    assert "Esta cena ya tiene todos los anfitriones que necesita" in message.body
+    notification = Notification.objects.get(dedupe_key=f"hospitality:filled:{late_invitation.pk}")
+    assert (notification.kind, notification.language) == (NotificationKind.INVITATION, "es")
+
+
+@time_machine.travel(BEFORE_DEADLINE, tick=False)
+def test_an_accepted_host_gets_no_filled_email(slot):
+    invitation = services.invite(slot=slot, volunteers=[make_volunteer(slot.program.council)])[0]
+
+    services.accept(invitation=invitation)
+
+    assert Notification.objects.filter(dedupe_key__startswith="hospitality:filled:").count() == 0
