@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from councils.admin_scoping import CouncilScopedAdmin, CouncilScopedInline
+from hospitality import services
 from hospitality.models import GuestAssignment, HospitalitySlot, Invitation, Volunteer, VolunteerAvailability
 
 
@@ -15,6 +16,11 @@ class VolunteerAdmin(CouncilScopedAdmin):
     search_fields = ["household_name", "contact_name", "email"]
     inlines = [AvailabilityInline]
     exclude = ["user"]
+
+    def save_model(self, request, obj, form, change):
+        # The admin saves in one transaction (``ModelAdmin.changeform_view``), so the user follows atomically.
+        super().save_model(request, obj, form, change)
+        services.sync_user_email(volunteer=obj)
 
 
 @admin.register(HospitalitySlot)

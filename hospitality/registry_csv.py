@@ -171,8 +171,7 @@ def import_volunteers(*, report, import_valid_rows=False):
     with transaction.atomic():
         for _line, form in report.valid:
             is_update = form.instance.pk is not None
-            volunteer = form.save()
-            services.set_available_dates(volunteer=volunteer, dates=form.cleaned_data["available_dates"])
+            services.save_volunteer(form=form)
             if is_update:
                 report.updated += 1
             else:

@@ -47,11 +47,16 @@ def save_volunteer(*, form):
     with transaction.atomic():
         volunteer = form.save()
         set_available_dates(volunteer=volunteer, dates=form.cleaned_data["available_dates"])
-        if volunteer.user_id is not None:
-            get_user_model().objects.filter(pk=volunteer.user_id).exclude(email=volunteer.email).update(
-                email=volunteer.email
-            )
+        sync_user_email(volunteer=volunteer)
     return volunteer
+
+
+def sync_user_email(*, volunteer):
+    """Give the volunteer's sign-in user (if any) the volunteer's email; call it in the transaction that saves it."""
+    if volunteer.user_id is not None:
+        get_user_model().objects.filter(pk=volunteer.user_id).exclude(email=volunteer.email).update(
+            email=volunteer.email
+        )
 
 
 def ensure_user(volunteer):

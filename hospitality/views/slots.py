@@ -58,6 +58,9 @@ def slot_create(request, program_id):
 @staff_required
 def slot_edit(request, slot_id):
     slot = _get_slot(request, slot_id)
+    if slot.is_cancelled:
+        messages.info(request, _("This slot is cancelled."))
+        return redirect("hospitality:slot", slot_id=slot.pk)
     form = SlotForm(request.POST or None, program=slot.program, instance=slot)
     if request.method == "POST" and form.is_valid():
         try:

@@ -150,3 +150,16 @@ def test_staff_of_another_council_cannot_cancel_the_slot(other_staff_client, slo
     slot.refresh_from_db()
     assert (slot.cancelled_at, slot.accepted_hosts) == (None, 1)
     assert len(mail.outbox) == 0
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_cancelled_slot_cannot_be_edited(staff_client, slot, answered):
+    services.cancel_slot(slot=slot)
+
+    response = staff_client.post(
+        reverse("hospitality:slot_edit", args=[slot.pk]), {"meal": "lunch", "hosts_needed": "5"}, follow=True
+    )
+
+    assert [str(m) for m in response.context["messages"]] == ["This slot is cancelled."]
+    slot.refresh_from_db()
+    assert (slot.meal, slot.hosts_needed) == ("dinner", 2)

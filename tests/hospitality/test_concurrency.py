@@ -63,3 +63,25 @@ def test_one_guest_seated_at_two_tables_at_once_lands_at_one(require_postgres, c
     items = ItineraryItem.objects.filter(program=slot.program)
     assert [list(item.participants.all()) for item in items] == [[guest]]
     assert items.get().invitation == assignment.invitation
+
+
+def test_a_slot_cancelled_while_volunteers_accept_ends_with_no_host_and_tells_those_who_got_in(
+    require_postgres, council
+):
+    slot = HospitalitySlotFactory(program__council=council, hosts_needed=2, invitation_deadline=None)
+    invitations = services.invite(slot=slot, volunteers=[make_volunteer(council) for _ in range(5)])
+
+    results = run_at_once(
+        [lambda: services.cancel_slot(slot=slot)]
+        + [lambda i=i: services.accept(invitation=i).status for i in invitations]
+    )
+
+    accepted_before_cancel = [r for r in results[1:] if r == InvitationStatus.ACCEPTED]
+    refused = [r for r in results[1:] if isinstance(r, services.HospitalityError)]
+    assert len(accepted_before_cancel) + len(refused) + results[1:].count(InvitationStatus.FILLED) == 5
+    slot.refresh_from_db()
+    assert (slot.accepted_hosts, slot.cancelled_at is not None) == (0, True)
+    left = set(Invitation.objects.filter(slot=slot).values_list("status", flat=True))
+    assert left <= {InvitationStatus.CANCELLED, InvitationStatus.FILLED}
+    told = Notification.objects.filter(dedupe_key__startswith="hospitality:cancelled:").count()
+    assert told == len(accepted_before_cancel)

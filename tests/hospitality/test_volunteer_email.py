@@ -63,3 +63,22 @@ def test_a_refused_email_change_leaves_the_sign_in_user_as_it_was(staff_client, 
     assert response.context["form"].errors["email"] == ["Another volunteer of the council has this email."]
     user.refresh_from_db()
     assert user.email == "old@example.net"
+
+
+def test_an_email_changed_in_the_admin_reaches_the_sign_in_user(staff_client, council):
+    volunteer = make_volunteer(council, email="old@example.net")
+    user = services.ensure_user(volunteer)
+    data = {
+        **_registry_data(volunteer, email="admin@example.net"),
+        "council": str(council.pk),
+        "city": "",
+        "available_weekdays": "[2]",
+        "available_dates-TOTAL_FORMS": "0",
+        "available_dates-INITIAL_FORMS": "0",
+    }
+
+    response = staff_client.post(reverse("admin:hospitality_volunteer_change", args=[volunteer.pk]), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    user.refresh_from_db()
+    assert user.email == "admin@example.net"
