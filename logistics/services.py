@@ -17,3 +17,14 @@ def set_stop_hotel(*, stop, hotel, confirmation_numbers):
             )
         else:
             HotelBooking.objects.filter(stop=stop, participant=participant).delete()
+
+
+@transaction.atomic
+def save_flight(*, form):
+    """Save a valid ``FlightForm`` (a new flight or changes to one)."""
+    return form.save()
+
+
+@transaction.atomic
+def delete_flight(*, flight):
+    flight.delete()

@@ -10,12 +10,14 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from councils.access import get_for_council, staff_required
 from logistics import queries
-from logistics.forms import ConfirmationNumbersForm, StopHotelForm
-from logistics.models import TransportVendor
-from logistics.services import set_stop_hotel
+from logistics.enums import FlightDirection
+from logistics.forms import ConfirmationNumbersForm, FlightForm, StopHotelForm
+from logistics.models import Flight, TransportVendor
+from logistics.services import delete_flight, save_flight, set_stop_hotel
 from programs.models import Program, Stop
 
 
@@ -23,10 +25,19 @@ def _program(request, program_id):
     return get_for_council(Program.objects.select_related("council"), request.council, pk=program_id)
 
 
+def _flight_zones(program, stops=None):
+    """(arrival zone, departure zone): the zones of the city the group arrives in and the one it leaves from."""
+    stops = list(program.stops.all()) if stops is None else stops
+    if not stops:
+        return settings.DEFAULT_LOCAL_TIME_ZONE, settings.DEFAULT_LOCAL_TIME_ZONE
+    return stops[0].time_zone, stops[-1].time_zone
+
+
 @staff_required
 def program(request, program_id):
     program = _program(request, program_id)
     stops = list(queries.stops_with_hotels(program))
+    arrival_zone, departure_zone = _flight_zones(program, stops)
     return render(
         request,
         "logistics/program.html",
@@ -34,8 +45,8 @@ def program(request, program_id):
             "program": program,
             "stops": stops,
             # Flights are shown in the zone of the city the group arrives in or leaves from.
-            "arrival_zone": stops[0].time_zone if stops else settings.DEFAULT_LOCAL_TIME_ZONE,
-            "departure_zone": stops[-1].time_zone if stops else settings.DEFAULT_LOCAL_TIME_ZONE,
+            "arrival_zone": arrival_zone,
+            "departure_zone": departure_zone,
             "flights": queries.flights_for_program(program),
             "vendors": queries.vendors_for_program(program),
         },
@@ -61,6 +72,54 @@ def stop_hotel(request, stop_id):
         "logistics/stop_hotel.html",
         {"stop": stop, "program": stop.program, "hotel_form": hotel_form, "numbers_form": numbers_form},
     )
+
+
+def _flight_form_page(request, program, flight):
+    """Add or edit a flight. Until staff pick other zones, both ends are read in the zone of the stop the flight
+    serves (the first stop for an arrival, the last for a departure), the zone the logistics page shows it in."""
+    arrival_zone, departure_zone = _flight_zones(program)
+    departing = flight.pk and flight.direction == FlightDirection.DEPARTURE
+    form = FlightForm(
+        request.POST or None,
+        instance=flight,
+        program=program,
+        default_zone=departure_zone if departing else arrival_zone,
+    )
+    if request.method == "POST" and form.is_valid():
+        save_flight(form=form)
+        messages.success(request, _("The flight is saved."))
+        return redirect("logistics:program", program_id=program.pk)
+    return render(request, "logistics/flight_form.html", {"program": program, "flight": flight, "form": form})
+
+
+def _flight(request, flight_id):
+    return get_for_council(
+        Flight.objects.select_related("participant__program"),
+        request.council,
+        council_lookup="participant__program__council",
+        pk=flight_id,
+    )
+
+
+@staff_required
+def flight_new(request, program_id):
+    return _flight_form_page(request, _program(request, program_id), Flight())
+
+
+@staff_required
+def flight_edit(request, flight_id):
+    flight = _flight(request, flight_id)
+    return _flight_form_page(request, flight.participant.program, flight)
+
+
+@require_POST
+@staff_required
+def flight_remove(request, flight_id):
+    flight = _flight(request, flight_id)
+    program_id = flight.participant.program_id
+    delete_flight(flight=flight)
+    messages.success(request, _("The flight is deleted."))
+    return redirect("logistics:program", program_id=program_id)
 
 
 def _vendor_sheet_context(request, program_id, vendor_id):

@@ -19,7 +19,8 @@ from councils.enums import StaffRole
 from hospitality.models import Volunteer
 from lifecycle.links import feedback_url, review_url
 from lifecycle.models import ItineraryVersion, ProgramTask
-from logistics.models import Hotel, TransportVendor
+from logistics.enums import FlightDirection
+from logistics.models import Flight, Hotel, TransportVendor
 from meetings.enums import RequestStatus
 from meetings.requests import make_token as request_token
 from notifications.enums import RecipientType
@@ -153,6 +154,9 @@ TABLE = {
     "lifecycle:statistics_csv": COUNCIL,
     "logistics:program": STAFF,
     "logistics:stop_hotel": STAFF,
+    "logistics:flight_new": STAFF,
+    "logistics:flight_edit": STAFF,
+    "logistics:flight_delete": STAFF,
     "logistics:vendor_sheet": STAFF,
     "logistics:vendor_sheet_pdf": STAFF,
     "logistics:publication_csv": STAFF,
@@ -266,6 +270,16 @@ def world(council, other_council):
         "stop_id": stop.pk,
         "vendor_id": TransportVendor.objects.create(council=council, name="Alamo City Coaches").pk,
         "notification_id": NotificationFactory(council=council).pk,
+        "flight_id": Flight.objects.create(
+            participant=participant,
+            direction=FlightDirection.ARRIVAL,
+            carrier="United",
+            number="UA 1234",
+            from_airport="IAH",
+            to_airport="SAT",
+            departs_at=dt.datetime(2027, 3, 1, 15, tzinfo=dt.UTC),
+            arrives_at=dt.datetime(2027, 3, 1, 16, tzinfo=dt.UTC),
+        ).pk,
         "day": "2027-03-02",
         "message": "sponsor_update",
         "program_type": program.program_type,
