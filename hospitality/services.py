@@ -124,6 +124,8 @@ def cancel_slot(*, slot, now=None):
         slot = HospitalitySlot.objects.select_for_update(of=("self",)).select_related("program", "stop").get(pk=slot.pk)
         if slot.is_cancelled:
             raise HospitalityError(_("This slot is already cancelled."))
+        if slot.starts_at <= now:
+            raise HospitalityError(_("This dinner has already started."))
         slot.cancelled_at = now
         slot.accepted_hosts = 0
         slot.save(update_fields=["cancelled_at", "accepted_hosts"])

@@ -163,3 +163,12 @@ def test_a_cancelled_slot_cannot_be_edited(staff_client, slot, answered):
     assert [str(m) for m in response.context["messages"]] == ["This slot is cancelled."]
     slot.refresh_from_db()
     assert (slot.meal, slot.hosts_needed) == ("dinner", 2)
+
+
+def test_a_dinner_that_has_started_cannot_be_cancelled(slot, answered):
+    with time_machine.travel(slot.starts_at, tick=False):
+        with pytest.raises(services.HospitalityError, match="This dinner has already started."):
+            services.cancel_slot(slot=slot)
+
+    slot.refresh_from_db()
+    assert (slot.cancelled_at, slot.accepted_hosts) == (None, 1)
