@@ -6,7 +6,7 @@ import csv
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.staticfiles import finders
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -78,12 +78,11 @@ def _flight_form_page(request, program, flight):
     """Add or edit a flight. Until staff pick other zones, both ends are read in the zone of the stop the flight
     serves (the first stop for an arrival, the last for a departure), the zone the logistics page shows it in."""
     arrival_zone, departure_zone = _flight_zones(program)
-    departing = flight.pk and flight.direction == FlightDirection.DEPARTURE
     form = FlightForm(
         request.POST or None,
         instance=flight,
         program=program,
-        default_zone=departure_zone if departing else arrival_zone,
+        default_zone=departure_zone if flight.direction == FlightDirection.DEPARTURE else arrival_zone,
     )
     if request.method == "POST" and form.is_valid():
         save_flight(form=form)
@@ -102,8 +101,11 @@ def _flight(request, flight_id):
 
 
 @staff_required
-def flight_new(request, program_id):
-    return _flight_form_page(request, _program(request, program_id), Flight())
+def flight_new(request, program_id, direction):
+    program = _program(request, program_id)
+    if direction not in FlightDirection.values:
+        raise Http404
+    return _flight_form_page(request, program, Flight(direction=direction))
 
 
 @staff_required

@@ -280,6 +280,7 @@ def world(council, other_council):
             departs_at=dt.datetime(2027, 3, 1, 15, tzinfo=dt.UTC),
             arrives_at=dt.datetime(2027, 3, 1, 16, tzinfo=dt.UTC),
         ).pk,
+        "direction": FlightDirection.ARRIVAL,
         "day": "2027-03-02",
         "message": "sponsor_update",
         "program_type": program.program_type,

@@ -58,7 +58,7 @@ def _data(participant, **changes):
 
 
 def test_flight_add_stores_the_instants_typed_on_each_airports_clock(staff_client, program, participant):
-    response = staff_client.post(reverse("logistics:flight_new", args=[program.pk]), _data(participant))
+    response = staff_client.post(reverse("logistics:flight_new", args=[program.pk, "arrival"]), _data(participant))
 
     assert response.status_code == 302
     flight = Flight.objects.get()
@@ -73,11 +73,26 @@ def test_flight_add_stores_the_instants_typed_on_each_airports_clock(staff_clien
     assert flight.arrives_at == dt.datetime(2027, 3, 1, 15, 45, tzinfo=dt.UTC)
 
 
-def test_flight_new_form_offers_the_first_stops_zone(staff_client, program):
-    response = staff_client.get(reverse("logistics:flight_new", args=[program.pk]))
+def test_flight_new_arrival_offers_the_first_stops_zone(staff_client, program):
+    response = staff_client.get(reverse("logistics:flight_new", args=[program.pk, "arrival"]))
 
     content = response.content.decode()
     assert content.count('<option value="America/Chicago" selected>America/Chicago</option>') == 2
+    assert '<option value="arrival" selected>Arrival</option>' in content
+
+
+def test_flight_new_departure_offers_the_last_stops_zone(staff_client, program):
+    response = staff_client.get(reverse("logistics:flight_new", args=[program.pk, "departure"]))
+
+    content = response.content.decode()
+    assert content.count('<option value="America/New_York" selected>America/New_York</option>') == 2
+    assert '<option value="departure" selected>Departure</option>' in content
+
+
+def test_flight_new_of_an_unknown_direction_is_not_found(staff_client, program):
+    response = staff_client.get(reverse("logistics:flight_new", args=[program.pk, "layover"]))
+
+    assert response.status_code == 404
 
 
 def test_flight_edit_shows_a_departure_in_the_last_stops_zone_and_saves_changes(staff_client, participant):
@@ -157,7 +172,9 @@ def test_flight_delete_refuses_a_get(staff_client, participant):
     ],
 )
 def test_flight_bad_input_is_shown_and_nothing_is_stored(staff_client, program, participant, changes, field, error):
-    response = staff_client.post(reverse("logistics:flight_new", args=[program.pk]), _data(participant, **changes))
+    response = staff_client.post(
+        reverse("logistics:flight_new", args=[program.pk, "arrival"]), _data(participant, **changes)
+    )
 
     assert response.status_code == 200
     assert response.context["form"].errors[field][0].startswith(error)
@@ -181,7 +198,7 @@ def test_flight_edit_with_bad_input_changes_nothing(staff_client, participant):
 def test_flight_only_for_participants_of_this_program(staff_client, program, council):
     stranger = ParticipantFactory(program=ProgramFactory(council=council))
 
-    response = staff_client.post(reverse("logistics:flight_new", args=[program.pk]), _data(stranger))
+    response = staff_client.post(reverse("logistics:flight_new", args=[program.pk, "arrival"]), _data(stranger))
 
     assert "participant" in response.context["form"].errors
     assert Flight.objects.count() == 0
@@ -191,8 +208,8 @@ def test_flight_urls_are_not_found_for_another_councils_staff(other_staff_client
     flight = _flight(participant)
 
     responses = [
-        other_staff_client.get(reverse("logistics:flight_new", args=[program.pk])),
-        other_staff_client.post(reverse("logistics:flight_new", args=[program.pk]), _data(participant)),
+        other_staff_client.get(reverse("logistics:flight_new", args=[program.pk, "arrival"])),
+        other_staff_client.post(reverse("logistics:flight_new", args=[program.pk, "arrival"]), _data(participant)),
         other_staff_client.get(reverse("logistics:flight_edit", args=[flight.pk])),
         other_staff_client.post(reverse("logistics:flight_edit", args=[flight.pk]), _data(participant, number="X")),
         other_staff_client.post(reverse("logistics:flight_delete", args=[flight.pk])),
