@@ -55,6 +55,7 @@ class CouncilSettingsForm(forms.ModelForm):
         self.fields["time_zone"].choices = [(name, name) for name in time_zone_names()]
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's <form> carries the token
         self.helper.layout = Layout(
             Fieldset(_("Council"), Row(Column("name"), Column("city")), "time_zone"),
             Fieldset(_("Contact"), Row(Column("email"), Column("phone")), "survey_url"),

@@ -71,6 +71,7 @@ class FlightForm(forms.ModelForm):
                 self.initial[f"{end}_at"] = wall_clock(getattr(self.instance, f"{end}_at"), default_zone)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's <form> carries the token
         self.helper.layout = Layout(
             Row(Column("participant"), Column("direction")),
             Row(Column("carrier"), Column("number")),
