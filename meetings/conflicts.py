@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from django.core.cache import cache
 from django.db import models
-from django.db.models import CharField, Count, Max, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import CharField, Count, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import formats, timezone
 from django.utils.text import capfirst
@@ -341,12 +341,35 @@ def booking_for(item, *, stop, venue, participant_ids, contact_ids, group_member
 # 3. The one query function ---------------------------------------------------------------------------------------
 
 
+_ITEM_VALUES = (
+    "pk",
+    "program_id",
+    "title",
+    "kind",
+    "status",
+    "starts_at",
+    "ends_at",
+    "whole_group",
+    "interpreter_id",
+    "interpreter__name",
+    "stop__time_zone",
+    "stop__start_date",
+    "stop__end_date",
+    "venue_id",
+    "venue__name",
+    "venue__is_online",
+)
+
+
 def load_context(*, council, programs):
     """Everything needed to judge the items of ``programs`` (of ``council``), in four queries:
 
     1. the active items of the council's programs during these programs' dates, with stop, venue, interpreter
        and program staff name (other programs are there for shared venues and contacts);
     2. their participants; 3. their contacts; 4. the participants of those programs (who "whole group" is).
+
+    All are read as plain values, and 2 and 3 select the items again as a subquery: a large council's open
+    programs hold thousands of items, and model instances (or a parameter per item id) cost more than judging them.
     """
     from programs.models import Participant
 
@@ -366,37 +389,52 @@ def load_context(*, council, programs):
         ItineraryItem.objects.filter(program__council=council)
         .exclude(status__in=INACTIVE_STATUSES)
         .filter(Q(program_id__in=program_ids) | Q(starts_at__lt=window_end, ends_at__gt=window_start))
-        .select_related("stop", "venue", "interpreter")
-        .prefetch_related(
-            Prefetch("participants", queryset=Participant.objects.only("id", "first_name", "last_name")),
-            Prefetch("contacts"),
-        )
     )
-    items = list(items)
+    rows = [dict(zip(_ITEM_VALUES, row, strict=True)) for row in items.values_list(*_ITEM_VALUES)]
+    people_of, contacts_of = {}, {}
+    item_people = ItineraryItem.participants.through.objects.filter(itineraryitem__in=items.values("pk"))
+    for item_id, pk, first, last in item_people.values_list(
+        "itineraryitem_id", "participant_id", "participant__first_name", "participant__last_name"
+    ):
+        people_of.setdefault(item_id, []).append(pk)
+        context.names[("participant", pk)] = f"{first} {last}"
+    item_contacts = ItineraryItem.contacts.through.objects.filter(itineraryitem__in=items.values("pk"))
+    for item_id, pk, name in item_contacts.values_list("itineraryitem_id", "contact_id", "contact__name"):
+        contacts_of.setdefault(item_id, []).append(pk)
+        context.names[("contact", pk)] = name
     member_rows = Participant.objects.filter(
-        program_id__in=program_ids | {item.program_id for item in items}
+        program_id__in=program_ids | {row["program_id"] for row in rows}
     ).values_list("program_id", "pk", "first_name", "last_name")
     group_members = context.group_members
     for program_id, pk, first, last in member_rows:
         group_members.setdefault(program_id, []).append(pk)
         context.names[("participant", pk)] = f"{first} {last}"
-    for item in items:
-        participants = list(item.participants.all())
-        contacts = list(item.contacts.all())
-        for participant in participants:
-            context.names[("participant", participant.pk)] = participant.full_name
-        for contact in contacts:
-            context.names[("contact", contact.pk)] = contact.name
-        if item.interpreter:
-            context.names[("staff", item.interpreter_id)] = item.interpreter.name
+    for row in rows:
+        if row["interpreter_id"]:
+            context.names[("staff", row["interpreter_id"])] = row["interpreter__name"]
         context.bookings.append(
-            booking_for(
-                item,
-                stop=item.stop,
-                venue=item.venue,
-                participant_ids=[p.pk for p in participants],
-                contact_ids=[c.pk for c in contacts],
-                group_members=group_members,
+            Booking(
+                item_id=row["pk"],
+                program_id=row["program_id"],
+                title=row["title"],
+                kind=row["kind"],
+                status=row["status"],
+                starts_at=row["starts_at"],
+                ends_at=row["ends_at"],
+                time_zone=row["stop__time_zone"],
+                stop_start=row["stop__start_date"],
+                stop_end=row["stop__end_date"],
+                venue_id=row["venue_id"],
+                venue_name=row["venue__name"] or "",
+                venue_online=bool(row["venue__is_online"]),
+                people=_people(
+                    program_id=row["program_id"],
+                    whole_group=row["whole_group"],
+                    participant_ids=people_of.get(row["pk"], ()),
+                    interpreter_id=row["interpreter_id"],
+                    group_members=group_members,
+                ),
+                contact_ids=frozenset(contacts_of.get(row["pk"], ())),
             )
         )
     return context
