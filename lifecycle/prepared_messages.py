@@ -54,6 +54,20 @@ def _accepted_invitations(program):
     )
 
 
+def _to_volunteer(volunteer, *, template, context, dedupe_key):
+    """A draft to a volunteer household, in its language."""
+    return Draft(
+        recipient_type=RecipientType.VOLUNTEER,
+        recipient_id=volunteer.pk,
+        recipient_name=volunteer.contact_name,
+        recipient_email=volunteer.email,
+        language=volunteer.preferred_language,
+        template=template,
+        context=context,
+        dedupe_key=dedupe_key,
+    )
+
+
 def host_details_drafts(program, note=""):
     drafts = []
     for invitation in _accepted_invitations(program):
@@ -64,12 +78,8 @@ def host_details_drafts(program, note=""):
         guest_key = hashlib.sha256(",".join(str(g.pk) for g in guests).encode()).hexdigest()[:12]
         volunteer = invitation.volunteer
         drafts.append(
-            Draft(
-                recipient_type=RecipientType.VOLUNTEER,
-                recipient_id=volunteer.pk,
-                recipient_name=volunteer.contact_name,
-                recipient_email=volunteer.email,
-                language=volunteer.preferred_language,
+            _to_volunteer(
+                volunteer,
                 template="lifecycle/email/host_details",
                 context={
                     "program": program,
@@ -167,12 +177,8 @@ def thank_you_plan(program, note="", now=None):
         if invitation.item_id:
             item_ids.append(invitation.item_id)
         drafts.append(
-            Draft(
-                recipient_type=RecipientType.VOLUNTEER,
-                recipient_id=volunteer.pk,
-                recipient_name=volunteer.contact_name,
-                recipient_email=volunteer.email,
-                language=volunteer.preferred_language,
+            _to_volunteer(
+                volunteer,
                 template="lifecycle/email/thank_you_volunteer",
                 context={
                     "program": program,
