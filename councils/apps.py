@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CouncilsConfig(AppConfig):
     name = "councils"
     verbose_name = _("Councils")
+
+    def ready(self):
+        from councils import changes
+
+        changes.connect()

@@ -27,6 +27,9 @@ class Council(models.Model):
     # Non-essential mail that falls inside quiet hours (recipient's local time) waits until they end.
     quiet_hours_start = models.TimeField(_("quiet hours start (local)"), default=dt.time(21, 0))
     quiet_hours_end = models.TimeField(_("quiet hours end (local)"), default=dt.time(7, 0))
+    # Moved by ``councils.changes`` after every committed change to what the council's pages show; cached pages
+    # are kept under it. Only ever written by that module's UPDATE, never by saving a council.
+    data_version = models.PositiveBigIntegerField(_("data version"), default=0, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -41,6 +44,13 @@ class Council(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is None and not self._state.adding:
+            # A council read before a change was committed must not write its older data version back.
+            fields = self._meta.concrete_fields
+            update_fields = [f.name for f in fields if not f.primary_key and f.name != "data_version"]
+        super().save(*args, update_fields=update_fields, **kwargs)
 
 
 class StaffMembership(models.Model):

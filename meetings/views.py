@@ -1,15 +1,20 @@
 """Staff pages of the itinerary builder: calendar, agenda, item form and page, and their JSON endpoints."""
 
+import json
+
 from django.contrib import messages
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from councils.access import get_for_council, staff_required
 from directory.models import Contact
+from exchange.page_cache import cached_content, page_key
 from meetings import services
 from meetings.calendar import agenda_days, conflicts_for_item, events_for_stop
 from meetings.conflicts import hard
@@ -68,9 +73,23 @@ def calendar(request, program_id):
 @staff_required
 @require_GET
 def calendar_events(request, program_id):
-    program = _program(request, program_id)
-    stop = _stop(program, CalendarQueryForm(request.GET, program=program))
-    return JsonResponse(events_for_stop(program=program, stop=stop), safe=False)
+    # The key holds the asking council: a copy exists only if the program was found in that council, and a
+    # program never moves to another council, so a copy needs no second look at the program.
+    key = page_key(
+        "calendar-events",
+        request.council.pk,
+        request.council.data_version,
+        program_id,
+        request.GET.urlencode(),
+        translation.get_language(),
+    )
+
+    def build():
+        program = _program(request, program_id)
+        stop = _stop(program, CalendarQueryForm(request.GET, program=program))
+        return json.dumps(events_for_stop(program=program, stop=stop), cls=DjangoJSONEncoder)
+
+    return HttpResponse(cached_content(key, build), content_type="application/json")
 
 
 @staff_required

@@ -3,11 +3,12 @@ import zoneinfo
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.services import record
 from councils.access import get_for_council, staff_required
+from exchange.page_cache import cached_page, page_key
 from lifecycle.queries import tasks_due_this_week
 from programs import services
 from programs.forms import ProgramForm, SearchForm, StopFormSet, time_zone_names
@@ -17,18 +18,30 @@ from programs.queries import dashboard, program_for_workspace
 
 @staff_required
 def home(request):
-    form = SearchForm(request.GET or None)
-    search = form.cleaned_data["q"].strip() if form.is_valid() else ""
     # "Today" and "this week" are the council's, wherever the server runs.
     today = timezone.localdate(timezone=zoneinfo.ZoneInfo(request.council.time_zone))
-    board = dashboard(request.council, today=today, search=search)
-    context = {
-        "form": form,
-        "board": board,
-        "search": search,
-        "due_tasks": tasks_due_this_week(request.council, today),
-    }
-    return render(request, "programs/home.html", context)
+    key = page_key(
+        "dashboard",
+        request.council.pk,
+        request.council.data_version,
+        request.user.pk,
+        today,
+        request.GET.urlencode(),
+        translation.get_language(),
+    )
+
+    def render_page():
+        form = SearchForm(request.GET or None)
+        search = form.cleaned_data["q"].strip() if form.is_valid() else ""
+        context = {
+            "form": form,
+            "board": dashboard(request.council, today=today, search=search),
+            "search": search,
+            "due_tasks": tasks_due_this_week(request.council, today),
+        }
+        return render(request, "programs/home.html", context)
+
+    return cached_page(request, key, render_page)
 
 
 def _edit(request, *, program=None):

@@ -1,4 +1,7 @@
+from types import SimpleNamespace
+
 import pytest
+from django.core.cache import cache
 
 from tests.factories import CouncilFactory, StaffMembershipFactory
 
@@ -33,3 +36,13 @@ def staff_client(client, staff):
 def other_staff_client(client, other_staff):
     client.force_login(other_staff)
     return client
+
+
+@pytest.fixture
+def page_cache(settings, django_capture_on_commit_callbacks):
+    """The page cache on, as in production. A test runs in a transaction that is never committed, so the council's
+    data version (moved on commit) moves only for changes made inside ``page_cache.commit()``."""
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    yield SimpleNamespace(commit=lambda: django_capture_on_commit_callbacks(execute=True))
+    cache.clear()

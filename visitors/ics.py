@@ -5,7 +5,6 @@ SEQUENCE is the item's ``sequence``, which the itinerary raises when time, place
 """
 
 import datetime as dt
-import hashlib
 import zoneinfo
 from urllib.parse import urlsplit
 
@@ -57,44 +56,6 @@ def _description(item):
     if item.visitor_notes:
         lines.append(item.visitor_notes)
     return "\n".join(lines)
-
-
-# Every field of an item and its relations that ``build_calendar`` reads (besides its contacts), the item's id first:
-# the feed is the same as long as these, its contacts, the program's title, the language, the site and the
-# schedule address are.
-FEED_FIELDS = (
-    "pk",
-    "updated_at",
-    "sequence",
-    "kind",
-    "status",
-    "title",
-    "starts_at",
-    "ends_at",
-    "pickup_at",
-    "pickup_location",
-    "dress_code",
-    "what_to_bring",
-    "visitor_notes",
-    "stop__time_zone",
-    "venue__name",
-    "venue__address",
-    "venue__city",
-    "venue__is_online",
-    "venue__meeting_url",
-    "venue__latitude",
-    "venue__longitude",
-    "host_organization__name",
-    "interpreter__name",
-)
-
-
-def feed_fingerprint(*, program, rows, contacts, schedule_url, language):
-    """A digest of everything the feed is built from (``rows`` of ``FEED_FIELDS`` and ``contacts``, as
-    ``visitors.queries.schedule_values`` reads them): equal digests mean equal feeds. It names the cached body and
-    is the feed's ETag."""
-    described = repr((settings.SITE_URL, schedule_url, language, program.title, rows, contacts))
-    return hashlib.sha256(described.encode()).hexdigest()
 
 
 def build_calendar(*, program, items, schedule_url):

@@ -1,7 +1,6 @@
 """What the visitor pages read. Each function owns its joins, so a page's query count does not grow with rows."""
 
 from meetings.enums import ItemStatus
-from meetings.models import ItineraryItem
 from meetings.queries import items_for_participant, items_for_program
 from programs.models import Participant, ProgramStaffMember, Stop
 
@@ -34,16 +33,3 @@ def group_participants(program):
 
 def group_staff(program):
     return ProgramStaffMember.objects.filter(program=program).order_by("role", "name", "pk")
-
-
-def schedule_values(holder, fields):
-    """``fields`` of the items ``schedule_items`` gives, as tuples in the same order, and ``(item id, contact name,
-    contact title)`` of their contacts: two narrow queries and no model instances, to tell whether a page built from
-    these items would come out the same."""
-    items = list(schedule_items(holder).values_list(*fields))
-    contacts = list(
-        ItineraryItem.contacts.through.objects.filter(itineraryitem_id__in=[row[0] for row in items])
-        .order_by("itineraryitem_id", "contact__name", "contact_id")
-        .values_list("itineraryitem_id", "contact__name", "contact__title")
-    )
-    return items, contacts

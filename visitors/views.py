@@ -5,7 +5,6 @@ import datetime as dt
 import hashlib
 import json
 
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -15,14 +14,14 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_POST
 
+from exchange.page_cache import cached_content, cached_page, page_key
 from visitors.access import LANGUAGE_COOKIE, personal_link
 from visitors.forms import LanguageForm
-from visitors.ics import FEED_FIELDS, build_calendar, feed_fingerprint
+from visitors.ics import build_calendar
 from visitors.queries import (
     group_participants,
     group_staff,
     schedule_items,
-    schedule_values,
     sees_group_view,
     stops_of,
 )
@@ -30,8 +29,6 @@ from visitors.schedule import by_day, find_today, mark_changes, plan_day, utc_wi
 from visitors.services import holder_name, record_visit
 
 LANGUAGE_COOKIE_AGE = int(dt.timedelta(days=365).total_seconds())
-# Phones poll a subscribed feed every hour; a feed nobody asked for in a day leaves the cache.
-FEED_CACHE_SECONDS = int(dt.timedelta(days=1).total_seconds())
 
 
 def _visitor_root():
@@ -59,16 +56,42 @@ def _page(request, token, page, *, today, now, **context):
     }
 
 
+def _holder_key(request, token, page, *parts):
+    """What a visitor page is built from: the link (and the person and version it grants), the council's data
+    version, the language and the address the page's own links are made from."""
+    holder = request.holder
+    return page_key(
+        f"visitor-{page}",
+        token,
+        holder._meta.label,
+        holder.pk,
+        holder.link_version,
+        holder.program.council.data_version,
+        request.LANGUAGE_CODE,
+        request.get_host(),
+        *parts,
+    )
+
+
 @personal_link
 def today(request, token):
     holder = request.holder
     now = timezone.now()
-    day = find_today(holder.program, stops_of(holder.program), now=now)
-    start, end = utc_window(day)
-    items = list(schedule_items(holder).filter(starts_at__gte=start, starts_at__lt=end))
-    mark_changes(items, last_seen_at=record_visit(holder=holder, now=now))
-    plan = plan_day(items, day, now=now)
-    return render(request, "visitors/today.html", _page(request, token, "today", today=day, now=now, plan=plan))
+    last_seen_at = record_visit(holder=holder, now=now)
+    # What runs now and what comes next are read to the minute (items start and end on whole minutes); what
+    # changed is marked against the previous visit.
+    key = _holder_key(request, token, "today", now.replace(second=0, microsecond=0), last_seen_at)
+
+    def render_page():
+        day = find_today(holder.program, stops_of(holder.program), now=now)
+        start, end = utc_window(day)
+        items = mark_changes(
+            list(schedule_items(holder).filter(starts_at__gte=start, starts_at__lt=end)), last_seen_at=last_seen_at
+        )
+        plan = plan_day(items, day, now=now)
+        return render(request, "visitors/today.html", _page(request, token, "today", today=day, now=now, plan=plan))
+
+    return cached_page(request, key, render_page)
 
 
 @personal_link
@@ -101,25 +124,20 @@ def people(request, token):
 
 @personal_link
 def calendar(request, token):
-    """The calendar feed. Building it is costly and phones ask for it every hour while it rarely changes, so it is
-    kept in the cache under a digest of everything it is built from (read in two narrow queries), which is also its
-    ETag: a change to an item, its place, host or contacts gives a new digest, hence a new feed, at once."""
+    """The calendar feed. Phones ask for it every hour while it rarely changes: it is kept in the cache under what
+    it is built from, whose digest is also its ETag, so an unchanged feed costs a 304."""
     holder = request.holder
-    schedule_url = request.build_absolute_uri(reverse("visitors:program", kwargs={"token": token}))
-    rows, contacts = schedule_values(holder, FEED_FIELDS)
-    digest = feed_fingerprint(
-        program=holder.program, rows=rows, contacts=contacts, schedule_url=schedule_url, language=request.LANGUAGE_CODE
-    )
-    etag = f'"{digest}"'
+    key = _holder_key(request, token, "feed")
+    etag = f'"{key.rsplit(":", 1)[1][:32]}"'
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         return not_modified
-    key = f"visitor-feed:{digest}"
-    body = cache.get(key)
-    if body is None:
-        body = build_calendar(program=holder.program, items=schedule_items(holder), schedule_url=schedule_url)
-        cache.set(key, body, timeout=FEED_CACHE_SECONDS)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+    def build():
+        schedule_url = request.build_absolute_uri(reverse("visitors:program", kwargs={"token": token}))
+        return build_calendar(program=holder.program, items=schedule_items(holder), schedule_url=schedule_url)
+
+    response = HttpResponse(cached_content(key, build), content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = 'inline; filename="schedule.ics"'
     response.headers["ETag"] = etag
     return response

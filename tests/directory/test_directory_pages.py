@@ -112,9 +112,9 @@ def test_organization_page_query_count_does_not_grow(
         item = _meeting(program, f"Meeting {n}", program.arrival_date, host_organization=organization)
         item.contacts.add(ContactFactory(organization=organization))
 
-    # session, user, membership, council (the navbar reuses them), organisation, its meetings (program, stop and
+    # session, user (with council) (the navbar reuses them), organisation, its meetings (program, stop and
     # venue joined), its contacts
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = staff_client.get(reverse("directory:organization", kwargs={"organization_id": organization.pk}))
 
     assert response.content.decode().count('data-item="') == meetings
@@ -125,8 +125,8 @@ def test_list_query_count_does_not_grow(staff_client, council, django_assert_num
     for _n in range(organizations):
         ContactFactory(organization=HostOrganizationFactory(council=council))
 
-    # session, user, membership, council, count (pagination), one page of organisations with their counts
-    with django_assert_num_queries(6):
+    # session, user (with council), count (pagination), one page of organisations with their counts
+    with django_assert_num_queries(4):
         response = staff_client.get(reverse("directory:list"))
 
     assert response.content.decode().count('data-organization="') == organizations

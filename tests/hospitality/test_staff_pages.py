@@ -111,8 +111,8 @@ def test_the_board_shows_each_slot_and_who_has_not_answered_in_constant_queries(
         )
         services.accept(invitation=accepted, now=slot.starts_at - dt.timedelta(days=3))
 
-    # session, user, membership, council, program, slots with counts, their pending invitations with volunteers
-    with django_assert_num_queries(7):
+    # session, user (with council), program, slots with counts, their pending invitations with volunteers
+    with django_assert_num_queries(5):
         response = staff_client.get(reverse("hospitality:board", args=[program.pk]))
 
     body = response.content.decode()
@@ -188,9 +188,9 @@ def test_the_slot_page_reads_a_constant_number_of_queries(staff_client, council,
     make_volunteer(council, household_name="Not invited yet")
     make_volunteer(council, household_name="Not vetted", vetting_status="in_progress")
 
-    # session, user, membership, council, slot (program, stop), participants, invitations, their guests,
+    # session, user (with council), slot (program, stop), participants, invitations, their guests,
     # suggested volunteers (with last hosted), other volunteers
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         response = staff_client.get(reverse("hospitality:slot", args=[slot.pk]))
 
     assert len(response.context["assign_forms"]) == hosts

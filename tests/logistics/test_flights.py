@@ -225,9 +225,9 @@ def test_logistics_page_query_count_does_not_grow_with_flights(staff_client, pro
         _flight(ParticipantFactory(program=program))
         _flight(ParticipantFactory(program=program), direction=FlightDirection.DEPARTURE)
 
-    # session, user, membership, council, program, stops with hotels, their bookings with participants,
+    # session, user (with council), program, stops with hotels, their bookings with participants,
     # flights with participants, vendors
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         response = staff_client.get(reverse("logistics:program", args=[program.pk]))
 
     assert response.content.decode().count("LA 2464") == 2 * size

@@ -141,9 +141,9 @@ def test_logistics_page_keeps_its_query_count(staff_client, program, council, dj
         vendor = TransportVendor.objects.create(council=council, name=f"Vendor {index}")
         _trip(program, vendor, f"Trip {index}", 8 + index)
 
-    # session, user, membership, council, program, stops with hotels, their bookings with participants, flights,
+    # session, user (with council), program, stops with hotels, their bookings with participants, flights,
     # vendors
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         response = staff_client.get(reverse("logistics:program", kwargs={"program_id": program.pk}))
 
     assert response.content.decode().count("HV-") == size

@@ -450,9 +450,9 @@ def test_request_list_query_count_does_not_grow(staff_client, program, contact, 
             contact=contact,
         )
 
-    # session, user, membership, council (the navbar reuses them), program, items, their requests (contacts and
+    # session, user (with council) (the navbar reuses them), program, items, their requests (contacts and
     # senders joined)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = staff_client.get(reverse("meeting_requests:list", kwargs={"program_id": program.pk}))
 
     assert response.content.decode().count('data-request="') == items

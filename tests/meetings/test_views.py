@@ -343,9 +343,9 @@ def test_calendar_events_query_count_does_not_grow_with_items(
         item.contacts.add(contact)
     url = reverse("meetings:calendar_events", args=[program.pk])
 
-    # session, user, membership, council; program; stop; the council's change fingerprint; conflict context (items,
+    # session, user (with council); program; stop; the council's change fingerprint; conflict context (items,
     # their participants, their contacts, the programs' participants); the stop's items
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         response = staff_client.get(url, {"stop": stop.pk})
 
     assert len(response.json()) == size
@@ -358,8 +358,8 @@ def test_calendar_events_judge_conflicts_again_only_when_something_changed(
     url = reverse("meetings:calendar_events", args=[program.pk])
     staff_client.get(url, {"stop": stop.pk})
 
-    # session, user, membership, council; program; stop; the fingerprint (the conflicts are cached); the stop's items
-    with django_assert_num_queries(8):
+    # session, user (with council); program; stop; the fingerprint (the conflicts are cached); the stop's items
+    with django_assert_num_queries(6):
         response = staff_client.get(url, {"stop": stop.pk})
 
     assert [event["title"] for event in response.json()] == ["River Walk"]

@@ -38,8 +38,8 @@ def test_outbox_filters_by_state(staff_client, council):
 def test_outbox_query_count_does_not_grow_with_rows(staff_client, council, django_assert_num_queries, rows):
     NotificationFactory.create_batch(rows, council=council)
 
-    # session, user, membership, council, count, one page of rows (program joined), the program filter's choices
-    with django_assert_num_queries(7):
+    # session, user (with council), count, one page of rows (program joined), the program filter's choices
+    with django_assert_num_queries(5):
         staff_client.get(reverse("notifications:outbox"))
 
 
@@ -163,9 +163,9 @@ def test_preview_query_count_does_not_grow_with_items(staff_client, council, dja
     for hour in range(8, 8 + items):
         confirmed_item(program, stop, dt.date(2027, 3, 15), hour, title=f"Meeting at {hour}")
 
-    # session, user, membership, council; the chosen participant (with program); the program's stops; the day's
+    # session, user (with council); the chosen participant (with program); the program's stops; the day's
     # items (joins) and their contacts; the participant choices
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         response = staff_client.get(reverse("notifications:preview"), {"participant": ana.pk, "day": "2027-03-15"})
 
     assert len(response.context["preview"]["items"]) == items

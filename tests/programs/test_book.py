@@ -142,10 +142,10 @@ def test_the_book_query_count_does_not_grow_with_items(staff_client, program, dj
         item.contacts.add(contact)
         item.participants.add(people[0])
 
-    # session, user, membership, council (the navbar reuses them), program (sponsor, council, coordinator joined),
+    # session, user (with council) (the navbar reuses them), program (sponsor, council, coordinator joined),
     # items (stop, venue, host, interpreter, vendor joined), their contacts, their participants, stops with hotels,
     # participants, program staff
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         body = _book(staff_client, program)
 
     assert body.count('class="item"') == items

@@ -83,8 +83,8 @@ def test_conflict_counts_are_not_judged_again_while_nothing_changed(staff_client
     confirmed_program(council, "Quiet", TODAY + dt.timedelta(days=10))
     staff_client.get(reverse("programs:home"))
 
-    # session, user, membership, council; programs; stops; the fingerprint (the conflict context is cached); tasks
-    with django_assert_num_queries(8):
+    # session, user (with council); programs; stops; the fingerprint (the conflict context is cached); tasks
+    with django_assert_num_queries(6):
         staff_client.get(reverse("programs:home"))
 
 
@@ -119,10 +119,10 @@ def test_dashboard_query_count_does_not_grow_with_items(staff_client, council, d
             )
             MeetingRequestFactory(item=item)
 
-    # session, user, membership, council; programs with their counts; their stops; the fingerprint of what
+    # session, user (with council); programs with their counts; their stops; the fingerprint of what
     # conflicts depend on; conflict context (items, their participants, their contacts, the programs' participants);
     # tasks due this week
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         response = staff_client.get(reverse("programs:home"))
 
     assert len(response.context["board"].needing_attention) == 4
