@@ -3,13 +3,12 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from exchange.joined_rows import get_with_related
+
 
 class StaffBackend(ModelBackend):
     """Every staff page asks for the council of the signed-in user: it comes in the same query as the user."""
 
     def get_user(self, user_id):
-        try:
-            user = get_user_model()._default_manager.select_related("membership__council").get(pk=user_id)
-        except get_user_model().DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        user = get_with_related(get_user_model(), user_id, "membership", "council")
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -10,8 +10,12 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse
+
+
+def _store():
+    return caches["pages"]
 
 
 def enabled():
@@ -27,10 +31,10 @@ def cached_content(key, build):
     """``build()`` (bytes or text), kept under ``key``."""
     if not enabled():
         return build()
-    content = cache.get(key)
+    content = _store().get(key)
     if content is None:
         content = build()
-        cache.set(key, content, timeout=settings.PAGE_CACHE_SECONDS)
+        _store().set(key, content, timeout=settings.PAGE_CACHE_SECONDS)
     return content
 
 
@@ -44,11 +48,11 @@ def cached_page(request, key, render):
     if not enabled() or not secret or len(get_messages(request)):
         return render()
     key = f"{key}:{hashlib.sha256(secret.encode()).hexdigest()[:16]}"
-    stored = cache.get(key)
+    stored = _store().get(key)
     if stored is not None:
         content, content_type = stored
         return HttpResponse(content, content_type=content_type)
     response = render()
     if response.status_code == 200 and not response.streaming and request.META.get("CSRF_COOKIE") == secret:
-        cache.set(key, (response.content, response["Content-Type"]), timeout=settings.PAGE_CACHE_SECONDS)
+        _store().set(key, (response.content, response["Content-Type"]), timeout=settings.PAGE_CACHE_SECONDS)
     return response

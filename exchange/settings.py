@@ -102,13 +102,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis when CACHE_URL says so (every web process then shares it, and sessions are read from it before the
 # database); otherwise each process keeps its own cache in memory.
 CACHE_URL = env_str("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "exchange.redis_cache.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"}
+    ),
+    # Costly pages (``exchange.page_cache``) in each process's memory: their keys hold the council's data version
+    # read from the database, so no process can serve a copy another has outdated, and a copy costs no round trip.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 1000)},
+    },
+}
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# How long a costly page (dashboard, calendar data, a visitor's Today page and feed) is kept in the cache under
-# the council's data version (``councils.changes``); 0 turns that cache off.
+# How long a costly page (dashboard, calendar data, a visitor's Today page and feed) is kept under the council's
+# data version (``councils.changes``); 0 turns that cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 
 AUTH_PASSWORD_VALIDATORS = [

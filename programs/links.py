@@ -13,6 +13,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from councils.changes import note_change
+from exchange.joined_rows import get_with_related
 from programs.models import Participant, ProgramStaffMember
 
 SALT = "exchange.personal-link"
@@ -51,7 +53,7 @@ def resolve_token(token, *, now=None):
         model = _KINDS[code]
     except (signing.BadSignature, ValueError, TypeError, KeyError):
         return None
-    holder = model.objects.select_related("program", "program__council").filter(pk=pk).first()
+    holder = get_with_related(model, pk, "program", "council")
     if holder is None or holder.link_version != version or holder.link_revoked_at is not None:
         return None
     now = now or timezone.now()
@@ -62,12 +64,17 @@ def resolve_token(token, *, now=None):
 
 
 def revoke_link(holder):
+    """Cut the holder's access until staff re-issue the link. Every visitor request reads the holder's row
+    (``resolve_token``), so this works at once whatever pages are cached; the council's data version moves all the
+    same, as for any other change to the holder."""
     type(holder).objects.filter(pk=holder.pk).update(link_revoked_at=timezone.now())
+    note_change(holder.program.council_id)
     holder.refresh_from_db(fields=["link_revoked_at"])
 
 
 def reissue_link(holder):
     """A new link; every earlier link of this person stops working."""
     type(holder).objects.filter(pk=holder.pk).update(link_version=F("link_version") + 1, link_revoked_at=None)
+    note_change(holder.program.council_id)
     holder.refresh_from_db(fields=["link_version", "link_revoked_at"])
     return personal_link_url(holder)

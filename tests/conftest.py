@@ -1,7 +1,7 @@
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from tests.factories import CouncilFactory, StaffMembershipFactory
 
@@ -43,6 +43,6 @@ def page_cache(settings, django_capture_on_commit_callbacks):
     """The page cache on, as in production. A test runs in a transaction that is never committed, so the council's
     data version (moved on commit) moves only for changes made inside ``page_cache.commit()``."""
     settings.PAGE_CACHE_SECONDS = 600
-    cache.clear()
+    caches["pages"].clear()
     yield SimpleNamespace(commit=lambda: django_capture_on_commit_callbacks(execute=True))
-    cache.clear()
+    caches["pages"].clear()

@@ -72,3 +72,45 @@ def test_the_same_request_succeeds_once_the_database_is_back(require_postgres, s
     program = Program.objects.get(title="Combating Trafficking in Persons")
     assert response["Location"] == reverse("programs:program", args=[program.pk])
     assert [stop.city for stop in program.stops.all()] == ["San Antonio"]
+
+
+# Nothing listens on the discard port: connecting is refused at once, as with a stopped Redis.
+UNREACHABLE_REDIS = {"BACKEND": "exchange.redis_cache.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+
+
+def test_staff_pages_work_while_the_session_cache_is_unreachable(client, staff, council, settings):
+    settings.CACHES = {**settings.CACHES, "default": UNREACHABLE_REDIS}
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    client.force_login(staff)  # the session is written to the database; the cache copy is dropped
+
+    response = client.get(reverse("programs:home"))
+
+    assert response.status_code == 200
+    assert response.context["user"] == staff
+
+
+def test_an_unreachable_cache_reads_as_empty_and_drops_writes(settings):
+    from django.core.cache import caches
+
+    settings.CACHES = {**settings.CACHES, "default": UNREACHABLE_REDIS}
+    cache = caches["default"]
+
+    cache.set("greeting", "hello")
+
+    assert cache.get("greeting", "absent") == "absent"
+    assert cache.get_many(["greeting"]) == {}
+    assert cache.add("greeting", "hello") is False
+
+
+def test_the_redis_cache_keeps_one_client_per_pool(require_redis, settings):
+    from django.core.cache import caches
+
+    from conftest import redis_url
+
+    settings.CACHES = {**settings.CACHES, "default": {**UNREACHABLE_REDIS, "LOCATION": redis_url()}}
+    cache = caches["default"]
+
+    cache.set("exchange-test-greeting", "hello", timeout=5)
+
+    assert cache.get("exchange-test-greeting") == "hello"
+    assert cache._cache.get_client(write=True) is cache._cache.get_client(write=True)
