@@ -10,6 +10,7 @@ from django.db.models import F
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from councils.changes import note_change
 from hospitality.enums import InvitationStatus
 from hospitality.models import HospitalitySlot
 from meetings.enums import ItemStatus
@@ -98,7 +99,9 @@ def _scrub_messages(recipient_type, recipient_id):
 def erase_participant(*, participant):
     """Delete the participant and everything that names them; their items stay for the rest of the group."""
     _scrub_messages(RecipientType.PARTICIPANT, participant.pk)
-    participant.delete()  # cascades: item attendance, hotel bookings, flights, guest assignments
+    # Cascades: item attendance, hotel bookings, flights, guest assignments. The deletion (a signal, not a bulk
+    # write) moves the council's data version, so no cached page shows them after the commit.
+    participant.delete()
 
 
 @transaction.atomic
@@ -111,6 +114,7 @@ def erase_volunteer(*, volunteer):
             HospitalitySlot.objects.filter(pk=invitation.slot_id, accepted_hosts__gt=0).update(
                 accepted_hosts=F("accepted_hosts") - 1
             )
+            note_change(volunteer.council_id)
             if invitation.item:
                 invitation.item.status = ItemStatus.CANCELLED
         if invitation.item:

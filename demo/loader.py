@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from councils.changes import note_change
 from councils.enums import StaffRole
 from councils.models import Council, StaffMembership
 from directory.enums import Sector
@@ -804,4 +805,7 @@ def load_demo(*, today=None):
     _tick_tasks(programs[0], until=programs[0].arrival_date - dt.timedelta(days=1))
     _tick_tasks(programs[1], until=programs[1].accepted_on + dt.timedelta(days=21))
     _email_personal_links(programs[0])
+    # Most rows are saved one by one (their signals move the version) but not all, e.g. a slot's host counter.
+    for council in (san_antonio, st_louis):
+        note_change(council.pk)
     return ", ".join(f"{p.title} ({p.arrival_date:%Y-%m-%d}, {p.items.count()} items)" for p in programs)

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from councils.changes import note_change
 from hospitality import emails
 from hospitality.enums import InvitationStatus
 from hospitality.models import GuestAssignment, HospitalitySlot, Invitation, VolunteerAvailability
@@ -33,9 +34,10 @@ def set_available_dates(*, volunteer, dates):
     with transaction.atomic():
         VolunteerAvailability.objects.filter(volunteer=volunteer).exclude(date__in=dates).delete()
         existing = set(VolunteerAvailability.objects.filter(volunteer=volunteer).values_list("date", flat=True))
-        VolunteerAvailability.objects.bulk_create(
+        if VolunteerAvailability.objects.bulk_create(
             [VolunteerAvailability(volunteer=volunteer, date=day) for day in sorted(set(dates) - existing)]
-        )
+        ):
+            note_change(volunteer.council_id)
 
 
 def save_volunteer(*, form):
@@ -95,6 +97,7 @@ def save_slot(*, form):
         Invitation.objects.filter(slot=slot, status=InvitationStatus.PENDING).update(
             expires_at=slot.invitation_deadline or slot.starts_at
         )
+        note_change(slot.program.council_id)
         seated = Invitation.objects.filter(slot=slot, item__isnull=False).select_related(
             "slot__program", "slot__stop", "volunteer", "item"
         )
@@ -206,6 +209,7 @@ def accept(*, invitation, note="", now=None):
             counted = HospitalitySlot.objects.filter(
                 pk=invitation.slot_id, accepted_hosts__lt=F("hosts_needed")
             ).update(accepted_hosts=F("accepted_hosts") + 1)
+            note_change(invitation.slot.program.council_id)
             status = InvitationStatus.ACCEPTED if counted else InvitationStatus.FILLED
         invitation.status = status
         invitation.note = note
@@ -242,6 +246,7 @@ def withdraw(*, invitation, note="", now=None):
         HospitalitySlot.objects.filter(pk=invitation.slot_id, accepted_hosts__gt=0).update(
             accepted_hosts=F("accepted_hosts") - 1
         )
+        note_change(invitation.slot.program.council_id)
         GuestAssignment.objects.filter(invitation=invitation).delete()
         if invitation.item_id is not None:
             _cancel_item(invitation.item)
@@ -257,14 +262,19 @@ def withdraw(*, invitation, note="", now=None):
 def expire_pending(*, now=None, limit=500):
     """Mark pending invitations past their deadline as expired, a bounded batch at a time. Idempotent."""
     now = now or timezone.now()
-    ids = list(
+    due = dict(
         Invitation.objects.filter(status=InvitationStatus.PENDING, expires_at__lte=now)
         .order_by("expires_at", "pk")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", "slot__program__council_id")[:limit]
     )
-    return Invitation.objects.filter(pk__in=ids, status=InvitationStatus.PENDING).update(
+    expired = Invitation.objects.filter(pk__in=list(due), status=InvitationStatus.PENDING).update(
         status=InvitationStatus.EXPIRED
     )
+    if expired:
+        # The council of an invitation answered in between (so not expired) moves too: one needless page build.
+        for council_id in set(due.values()):
+            note_change(council_id)
+    return expired
 
 
 def remind(*, invitation, now=None):

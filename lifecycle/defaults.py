@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from councils.changes import note_change
 from lifecycle.enums import TaskAnchor, TaskMessage
 from lifecycle.models import ChecklistTemplate, TemplateTask
 from programs.enums import ProgramType
@@ -47,4 +48,5 @@ def seed_default_template(council):
             )
             for title, anchor, offset, hh_only, message in DEFAULT_IVLP_TASKS
         )
+        note_change(council.pk)
     return template

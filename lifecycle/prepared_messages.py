@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from councils.changes import note_change
 from hospitality.enums import InvitationStatus
 from hospitality.models import GuestAssignment, Invitation
 from lifecycle.enums import TaskMessage
@@ -195,18 +196,21 @@ def thank_you_plan(program, note="", now=None):
     return ThankYouPlan(drafts=drafts, item_ids=item_ids)
 
 
-def mark_thanked(*, item_ids, user=None):
-    """Confirmed → thanked, one conditional update per item: an item that changed meanwhile (cancelled, or thanked
-    by a concurrent run) stays as it is, and only the run that changed it records the change."""
+def mark_thanked(*, program, item_ids, user=None):
+    """Confirmed → thanked, one conditional update per item of ``program``: an item that changed meanwhile
+    (cancelled, or thanked by a concurrent run) stays as it is, and only the run that changed it records the
+    change."""
     change = {"status": [str(ItemStatus.CONFIRMED.label), str(ItemStatus.THANKED.label)]}
     thanked = [
         pk
         for pk in sorted(set(item_ids))
-        if ItineraryItem.objects.filter(pk=pk, status=ItemStatus.CONFIRMED).update(
+        if ItineraryItem.objects.filter(pk=pk, program=program, status=ItemStatus.CONFIRMED).update(
             status=ItemStatus.THANKED, updated_at=timezone.now()
         )
     ]
     ItemChange.objects.bulk_create(ItemChange(item_id=pk, user=user, changes=change) for pk in thanked)
+    if thanked:
+        note_change(program.council_id)
     return len(thanked)
 
 
@@ -252,6 +256,6 @@ def send_thank_yous(*, program, user=None, note="", now=None):
     """Thank every host contact and volunteer of the program once, and mark their items thanked."""
     plan = thank_you_plan(program, note, now)
     notifications = _queue(program, plan.drafts)
-    mark_thanked(item_ids=plan.item_ids, user=user)
+    mark_thanked(program=program, item_ids=plan.item_ids, user=user)
     complete_message_tasks(program=program, message=TaskMessage.THANK_YOU, user=user)
     return len(notifications)

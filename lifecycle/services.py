@@ -5,6 +5,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from councils.changes import note_change
 from lifecycle.enums import TaskAnchor
 from lifecycle.models import ChecklistTemplate, Feedback, ProgramTask, TemplateTask
 from programs.enums import ProgramStatus
@@ -74,6 +75,8 @@ def sync_checklist(program):
     to_delete.extend(task.pk for task in existing.values() if not task.is_done)
     ProgramTask.objects.bulk_create(to_create, ignore_conflicts=True)
     ProgramTask.objects.bulk_update(to_update, ["due_date"])
+    if to_create or to_update:
+        note_change(program.council_id)
     ProgramTask.objects.filter(pk__in=to_delete).delete()
 
 
@@ -102,14 +105,19 @@ def sync_programs_of_template(template):
 
 def complete_task(*, task, user, now=None):
     """Tick a task off; ticking an already done task changes nothing (first tick wins)."""
-    return (
-        ProgramTask.objects.filter(pk=task.pk, done_at__isnull=True).update(done_at=now or timezone.now(), done_by=user)
-        == 1
+    done = ProgramTask.objects.filter(pk=task.pk, done_at__isnull=True).update(
+        done_at=now or timezone.now(), done_by=user
     )
+    if done:
+        note_change(task.program.council_id)
+    return done == 1
 
 
 def reopen_task(*, task):
-    return ProgramTask.objects.filter(pk=task.pk, done_at__isnull=False).update(done_at=None, done_by=None) == 1
+    reopened = ProgramTask.objects.filter(pk=task.pk, done_at__isnull=False).update(done_at=None, done_by=None)
+    if reopened:
+        note_change(task.program.council_id)
+    return reopened == 1
 
 
 def add_task(*, program, title, due_date, message=""):
@@ -119,9 +127,12 @@ def add_task(*, program, title, due_date, message=""):
 
 def complete_message_tasks(*, program, message, user):
     """Sending a prepared message ticks off the program's open tasks that stood for it."""
-    return ProgramTask.objects.filter(program=program, message=message, done_at__isnull=True).update(
+    done = ProgramTask.objects.filter(program=program, message=message, done_at__isnull=True).update(
         done_at=timezone.now(), done_by=user
     )
+    if done:
+        note_change(program.council_id)
+    return done
 
 
 def template_for(*, council, program_type):

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from councils.changes import note_change
 from lifecycle.links import review_url
 from lifecycle.models import ItineraryVersion, SponsorComment, WeeklySponsorUpdate
 from meetings.enums import ItemStatus
@@ -93,11 +94,13 @@ def approve_version(*, version, user):
         pk=version.pk
     ).update(approved_at=None, approved_by=None)
     ItineraryVersion.objects.filter(pk=version.pk).update(approved_at=timezone.now(), approved_by=user)
+    note_change(version.program.council_id)
     version.refresh_from_db(fields=["approved_at", "approved_by"])
 
 
 def revoke_version(*, version):
-    ItineraryVersion.objects.filter(pk=version.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    if ItineraryVersion.objects.filter(pk=version.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):
+        note_change(version.program.council_id)
     version.refresh_from_db(fields=["revoked_at"])
 
 
@@ -106,7 +109,8 @@ def add_comment(*, version, body):
 
 
 def note_opened(version):
-    ItineraryVersion.objects.filter(pk=version.pk, opened_at__isnull=True).update(opened_at=timezone.now())
+    if ItineraryVersion.objects.filter(pk=version.pk, opened_at__isnull=True).update(opened_at=timezone.now()):
+        note_change(version.program.council_id)
 
 
 def previous_version(version):
@@ -246,6 +250,7 @@ def send_weekly_updates(*, today=None, limit=200):
                 program=schedule.program, dedupe_key=f"lifecycle:sponsor-weekly:{schedule.program_id}:{week}"
             )
             WeeklySponsorUpdate.objects.filter(pk=schedule.pk).update(last_sent_week=week)
+            note_change(schedule.program.council_id)
         sent += 1
     return sent
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from councils.changes import note_change
 from lifecycle.services import sync_checklist
 from meetings.enums import ItemStatus
 from meetings.models import ItineraryItem
@@ -75,6 +76,8 @@ def _new_item(source, *, program, stop, starts_at, ends_at, pickup_at, keep_peop
 def _save_with_relations(pairs, *, keep_people):
     """Save copies and give each its source's contacts (and, within a program, its subset of participants)."""
     created = ItineraryItem.objects.bulk_create([copy for _source, copy in pairs])
+    for council_id in {copy.program.council_id for _source, copy in pairs}:
+        note_change(council_id)
     contact_links = [
         ItineraryItem.contacts.through(itineraryitem_id=copy.pk, contact_id=contact.pk)
         for (source, _copy), copy in zip(pairs, created, strict=True)

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from councils.changes import note_change
 from meetings import services as item_services
 from meetings.enums import ItemStatus, RequestStatus
 from meetings.models import ItemChange, ItineraryItem, MeetingRequest
@@ -357,6 +358,7 @@ def send_due_reminders(*, now=None, limit=200):
             meeting_request = MeetingRequest.objects.select_related(
                 "contact__organization", "item__program__council", "item__stop", "item__venue"
             ).get(pk=request_id)
+            note_change(meeting_request.item.program.council_id)
             _queue_to_contact(
                 meeting_request,
                 kind=NotificationKind.HOST_REMINDER,
@@ -370,9 +372,16 @@ def send_due_reminders(*, now=None, limit=200):
 def expire_overdue(*, now=None, limit=500):
     """Pending requests past their deadline become "no answer by the deadline" (a late answer is still taken)."""
     now = now or timezone.now()
-    ids = list(
+    due = dict(
         MeetingRequest.objects.filter(status=RequestStatus.PENDING, deadline__lte=now)
         .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", "item__program__council_id")[:limit]
     )
-    return MeetingRequest.objects.filter(pk__in=ids, status=RequestStatus.PENDING).update(status=RequestStatus.EXPIRED)
+    expired = MeetingRequest.objects.filter(pk__in=list(due), status=RequestStatus.PENDING).update(
+        status=RequestStatus.EXPIRED
+    )
+    if expired:
+        # The council of a request answered in between (so not expired) moves too: one needless page build.
+        for council_id in set(due.values()):
+            note_change(council_id)
+    return expired

@@ -12,6 +12,7 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 
+from councils.changes import note_change
 from notifications.enums import NotificationState, RecipientType
 from notifications.models import Notification
 from programs.models import Participant, ProgramStaffMember
@@ -54,6 +55,7 @@ def resolve_unsubscribe_token(token):
 def opt_out(person):
     """No more non-essential mail for ``person``, including what is already queued for later (quiet hours)."""
     type(person).objects.filter(pk=person.pk).update(notifications_opt_out=True)
+    note_change(person.program.council_id)
     person.notifications_opt_out = True
     recipient_type = next(kind for kind, model in _MODELS.items() if isinstance(person, model))
     Notification.objects.filter(

@@ -28,7 +28,8 @@ def test_a_link_holder_comes_with_program_and_council_in_one_query(django_assert
     assert _fields(holder) == _fields(expected)
     assert _fields(program) == _fields(expected.program)
     assert _fields(council) == _fields(expected.program.council)
-    assert isinstance(holder.last_seen_at, dt.datetime) and timezone.is_aware(holder.last_seen_at)
+    assert isinstance(holder.last_seen_at, dt.datetime)
+    assert timezone.is_aware(holder.last_seen_at)
     assert isinstance(program.arrival_date, dt.date)
 
 
