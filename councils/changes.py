@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from councils import read_through
 from councils.models import Council, StaffMembership
 
 
@@ -37,6 +38,10 @@ def _flush(connection):
     council_ids = sorted(pending)
     pending.clear()
     Council.objects.filter(pk__in=council_ids).update(data_version=F("data_version") + 1)
+    if read_through.enabled():
+        read_through.publish_versions(
+            dict(Council.objects.filter(pk__in=council_ids).values_list("pk", "data_version"))
+        )
 
 
 def _through(obj, relation, path):

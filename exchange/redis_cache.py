@@ -14,6 +14,7 @@ import logging
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
@@ -51,11 +52,76 @@ def _default(key, default=None, version=None):
     return default
 
 
+# SET the key to ARGV[1] unless it holds a number at least as large; ARGV[2] is the expiry in seconds.
+_RAISE_TO = """
+local current = redis.call('GET', KEYS[1])
+if current and tonumber(current) and tonumber(current) >= tonumber(ARGV[1]) then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1
+"""
+
+
+# The value of hash KEYS[1] while the key it names still holds the stamp it was kept with; nil otherwise.
+_GET_STAMPED = """
+local kept = redis.call('HMGET', KEYS[1], 'stamp_key', 'stamp', 'value')
+if not kept[1] then
+  return false
+end
+if redis.call('GET', kept[1]) == kept[2] then
+  return kept[3]
+end
+return false
+"""
+
+
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         params = {**params, "OPTIONS": {**DEFAULT_OPTIONS, **params.get("OPTIONS", {})}}
         super().__init__(server, params)
         self._class = _ReusingClient
+
+    def raise_to(self, key, value, timeout):
+        """Set ``key`` to the number ``value`` unless it holds a larger one: a number that only ever rises (a
+        published data version), whatever order writers arrive in."""
+        try:
+            client = self._cache.get_client(key, write=True)
+            return bool(client.eval(_RAISE_TO, 1, self.make_and_validate_key(key), int(value), int(timeout)))
+        except UNREACHABLE as error:
+            logger.warning("Redis cache unreachable (raise_to): %s", error)
+            return False
+
+    def set_stamped(self, key, value, *, stamp_key, stamp, timeout):
+        """Keep ``value`` under ``key`` with ``stamp``: ``get_stamped`` gives it back only while the key
+        ``stamp_key`` holds that same stamp (a number)."""
+        try:
+            client = self._cache.get_client(key, write=True)
+            full_key = self.make_and_validate_key(key)
+            mapping = {
+                "stamp_key": self.make_and_validate_key(stamp_key),
+                "stamp": str(int(stamp)),
+                "value": self._cache._serializer.dumps(value),
+            }
+            with client.pipeline() as pipeline:
+                pipeline.delete(full_key)
+                pipeline.hset(full_key, mapping=mapping)
+                pipeline.expire(full_key, int(timeout))
+                pipeline.execute()
+        except UNREACHABLE as error:
+            logger.warning("Redis cache unreachable (set_stamped): %s", error)
+
+    def get_stamped(self, key):
+        """What ``set_stamped`` kept under ``key`` if its stamp still stands, else None: one round trip."""
+        try:
+            client = self._cache.get_client(key)
+            kept = client.eval(_GET_STAMPED, 1, self.make_and_validate_key(key))
+        except UNREACHABLE as error:
+            logger.warning("Redis cache unreachable (get_stamped): %s", error)
+            return None
+        except ResponseError:  # the key holds something else (kept by an older release): read as a miss
+            return None
+        return None if kept is None else self._cache._serializer.loads(kept)
 
     get = _tolerant("get", _default)
     get_many = _tolerant("get_many", lambda *args, **kwargs: {})

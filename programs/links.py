@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from councils.changes import note_change
-from exchange.joined_rows import get_with_related
+from councils.read_through import get_with_related_cached
 from programs.models import Participant, ProgramStaffMember
 
 SALT = "exchange.personal-link"
@@ -53,7 +53,7 @@ def resolve_token(token, *, now=None):
         model = _KINDS[code]
     except (signing.BadSignature, ValueError, TypeError, KeyError):
         return None
-    holder = get_with_related(model, pk, "program", "council")
+    holder = get_with_related_cached(model, pk, "program", "council", council_of=lambda found: found.program.council)
     if holder is None or holder.link_version != version or holder.link_revoked_at is not None:
         return None
     now = now or timezone.now()
