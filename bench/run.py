@@ -5,8 +5,8 @@ the same run (as a ratio), and each page's query count for a program of 10 items
 
     .venv/bin/python bench/run.py            # or: make bench
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/exchange_bench), BENCH_CACHE_URL
-(redis://127.0.0.1:6379/3, emptied at the start), BENCH_SECONDS (10), BENCH_CONNECTIONS (8), BENCH_WORKERS
-(gunicorn workers, 3).
+(redis://127.0.0.1:6379/3, emptied at the start), BENCH_SECONDS (5 per measurement), BENCH_ROUNDS (3),
+BENCH_CONNECTIONS (8), BENCH_WORKERS (gunicorn workers, 3).
 """
 
 import os
@@ -19,12 +19,14 @@ import time
 import urllib.request
 from http.cookies import SimpleCookie
 from pathlib import Path
+from statistics import median
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PORT = 8765
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/exchange_bench")
-SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/3")
@@ -186,29 +188,35 @@ def main():
                 time.sleep(0.2)
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(LUA)
-        trivial = wrk("/health/ping/", None, script.name)
         print(
-            f"\nwrk: {CONNECTIONS} connections, {SECONDS}s per page, gunicorn {WORKERS} sync workers, "
-            f"PostgreSQL; large council: 40 programs x 120 items, 600 participants, 2,000 volunteers, "
-            f"1,000 host organisations\n"
+            f"\nwrk: {CONNECTIONS} connections, gunicorn {WORKERS} sync workers, PostgreSQL; large council: 40 "
+            f"programs x 120 items, 600 participants, 2,000 volunteers, 1,000 host organisations.\nEach page: {ROUNDS} "
+            f"rounds of {SECONDS}s of the trivial view, then {SECONDS}s of the page; medians of the rounds. The ratio "
+            f"is the median of each round's page/trivial:\nthe machine's speed drifts between rounds, hardly within "
+            f"one.\n"
         )
         header = (
-            f"{'page':<26}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'vs trivial':>12}{'queries@10':>12}{'@120':>6}"
-            f"{'warm':>6}"
+            f"{'page':<26}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'trivial':>9}{'vs trivial':>12}{'queries@10':>12}"
+            f"{'@120':>6}{'warm':>6}"
         )
         print(header)
         print("-" * len(header))
-        print(
-            f"{'trivial view':<26}{trivial[0]:>9.1f}{trivial[1]:>9.2f}{trivial[2]:>9.2f}{1:>12.2f}{'-':>12}{'-':>6}"
-            f"{'-':>6}"
-        )
         failures = []
         for label, path, staff in pages(world):
             browser = returning_browser(path, cookie if staff else None)
-            rps, p50, p95, errors = wrk(path, browser, script.name)
-            ratio = rps / trivial[0]
+            rounds = []
+            for _ in range(ROUNDS):
+                trivial = wrk("/health/ping/", None, script.name)
+                rounds.append((trivial, wrk(path, browser, script.name)))
+            rps, p50, p95 = (median(page[i] for _, page in rounds) for i in range(3))
+            trivial_rps = median(trivial[0] for trivial, _ in rounds)
+            ratio = median(page[0] / trivial[0] for trivial, page in rounds)
+            errors = sum(page[3] + trivial[3] for trivial, page in rounds)
             c10, c120, warm = counts[label]["10"], counts[label]["120"], counts[label]["warm"]
-            print(f"{label:<26}{rps:>9.1f}{p50:>9.2f}{p95:>9.2f}{ratio:>12.2f}{c10:>12}{c120:>6}{warm:>6}")
+            print(
+                f"{label:<26}{rps:>9.1f}{p50:>9.2f}{p95:>9.2f}{trivial_rps:>9.1f}{ratio:>12.2f}{c10:>12}{c120:>6}"
+                f"{warm:>6}"
+            )
             if errors:
                 failures.append(f"{label}: {errors} errors")
             if ratio < 0.5:

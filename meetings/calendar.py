@@ -25,16 +25,22 @@ def _item_url(name):
     return lambda pk: f"{prefix}{pk}{suffix}"
 
 
-def events_for_stop(*, program, stop):
-    """The stop's items as calendar events. Times are wall-clock strings of the stop's zone without an offset:
-    the calendar runs in its UTC mode, which never shifts them, so they read exactly as they do in the city."""
+def events_for_stop(*, program, stop, start=None, end=None):
+    """The stop's items as calendar events, those that overlap the wall-clock range ``start``–``end`` when given.
+    Times are wall-clock strings of the stop's zone without an offset: the calendar runs in its UTC mode, which
+    never shifts them, so they read exactly as they do in the city."""
     zone = zoneinfo.ZoneInfo(stop.time_zone)
+    items = items_for_stop(stop)
+    if start is not None:
+        items = items.filter(ends_at__gt=start.replace(tzinfo=zone))
+    if end is not None:
+        items = items.filter(starts_at__lt=end.replace(tzinfo=zone))
     item_url, move_url = _item_url("meetings:item"), _item_url("meetings:item_move")
     # Translated once per request rather than once per item.
     status_labels = {value: str(label) for value, label in ItemStatus.choices}
     conflicts = conflict_rules.cached_conflicts_by_item(council=program.council, programs=[program])
     events = []
-    for item in items_for_stop(stop):
+    for item in items:
         found = conflicts.get(item.pk, [])
         has_hard = bool(conflict_rules.hard(found))
         events.append(

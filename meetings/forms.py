@@ -245,10 +245,28 @@ class MoveItemForm(OverrideMixin):
         return cleaned
 
 
+class CalendarRangeField(forms.CharField):
+    """A bound of the range the calendar shows, as it sends it (ISO 8601; it runs in its UTC mode, so the reading is
+    the stop's wall clock whatever offset comes with it): naive."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            moment = dt.datetime.fromisoformat(value.replace(" ", "+").replace("Z", "+00:00"))
+        except ValueError:
+            raise forms.ValidationError(_("Enter a date and time.")) from None
+        return moment.replace(tzinfo=None)
+
+
 class CalendarQueryForm(forms.Form):
-    """Which stop the calendar shows (the first one when none is asked for)."""
+    """Which stop the calendar shows (the first one when none is asked for), and which of its days: the calendar
+    asks for the days on screen (all of them when no range comes)."""
 
     stop = forms.ModelChoiceField(queryset=None, required=False)
+    start = CalendarRangeField(required=False)
+    end = CalendarRangeField(required=False)
 
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)

@@ -86,8 +86,10 @@ def calendar_events(request, program_id):
 
     def build():
         program = _program(request, program_id)
-        stop = _stop(program, CalendarQueryForm(request.GET, program=program))
-        return json.dumps(events_for_stop(program=program, stop=stop), cls=DjangoJSONEncoder)
+        query = CalendarQueryForm(request.GET, program=program)
+        stop = _stop(program, query)
+        start, end = query.cleaned_data["start"], query.cleaned_data["end"]
+        return json.dumps(events_for_stop(program=program, stop=stop, start=start, end=end), cls=DjangoJSONEncoder)
 
     return HttpResponse(cached_content(key, build), content_type="application/json")
 

@@ -326,6 +326,31 @@ def test_calendar_events_are_wall_clock_times_of_the_stop_with_conflicts(staff_c
     assert by_title["Cancelled"]["editable"] is False
 
 
+def test_calendar_events_are_those_of_the_days_on_screen_in_the_stops_wall_clock(staff_client, program, stop):
+    ItineraryItemFactory(program=program, stop=stop, title="Tuesday breakfast", starts_at=local(DAY, 7))
+    ItineraryItemFactory(program=program, stop=stop, title="Tuesday night", starts_at=local(DAY, 23, 30))
+    ItineraryItemFactory(program=program, stop=stop, title="Thursday", starts_at=local(DAY + dt.timedelta(days=2), 9))
+    url = reverse("meetings:calendar_events", args=[program.pk])
+
+    # As the calendar asks in its UTC mode: midnight of the stop's Wednesday to midnight of its Thursday, wall-clock
+    # readings whatever the offset says. Tuesday's 23:30 item runs past midnight, so it is on screen.
+    events = staff_client.get(
+        url, {"stop": stop.pk, "start": "2027-03-03T00:00:00Z", "end": "2027-03-04T00:00:00Z"}
+    ).json()
+    everything = staff_client.get(url, {"stop": stop.pk}).json()
+
+    assert [event["title"] for event in events] == ["Tuesday night"]
+    assert [event["title"] for event in everything] == ["Tuesday breakfast", "Tuesday night", "Thursday"]
+
+
+def test_calendar_events_refuse_a_range_that_is_not_a_date(staff_client, program, stop):
+    response = staff_client.get(
+        reverse("meetings:calendar_events", args=[program.pk]), {"stop": stop.pk, "start": "next tuesday"}
+    )
+
+    assert response.status_code == 404
+
+
 @pytest.mark.parametrize("size", [10, 200])
 def test_calendar_events_query_count_does_not_grow_with_items(
     staff_client, program, stop, venue, ana, django_assert_num_queries, size
