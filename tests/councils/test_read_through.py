@@ -9,6 +9,7 @@ import uuid
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.urls import reverse
 
 from councils import read_through
 from councils.backends import StaffBackend
@@ -189,3 +190,38 @@ def test_without_a_shared_cache_every_read_goes_to_the_database(settings, partic
 
     with django_assert_num_queries(1):
         resolve_token(token)
+
+
+def test_a_link_revoked_by_staff_stops_the_cached_today_page_at_once(
+    shared_cache, page_cache, participant, council, commit, client
+):
+    staff = StaffMembershipFactory(council=council).user
+    today = reverse("visitors:today", kwargs={"token": make_token(participant)})
+    for _ in range(3):  # the page is now in the cache, and who is asking in Redis
+        assert client.get(today).status_code == 200
+
+    client.force_login(staff)
+    with commit():
+        response = client.post(reverse("links:revoke", kwargs={"kind": "participant", "pk": participant.pk}))
+    client.logout()
+
+    assert response.status_code == 302
+    assert client.get(today).status_code == 404
+
+
+def test_a_deactivated_staff_member_is_signed_out_of_the_cached_dashboard_at_once(
+    shared_cache, page_cache, council, commit, client
+):
+    staff = StaffMembershipFactory(council=council).user
+    client.force_login(staff)
+    for _ in range(3):
+        assert client.get(reverse("programs:home")).status_code == 200
+
+    with commit():
+        staff.is_active = False
+        staff.save()
+
+    response = client.get(reverse("programs:home"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
