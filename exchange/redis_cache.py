@@ -82,12 +82,20 @@ class RedisCache(DjangoRedisCache):
         super().__init__(server, params)
         self._class = _ReusingClient
 
+    def _script(self, client, source):
+        """The Lua script bound to ``client``: sent once, then run by its digest (EVALSHA)."""
+        scripts = self.__dict__.setdefault("_scripts", {})
+        if (id(client), source) not in scripts:
+            scripts[id(client), source] = client.register_script(source)
+        return scripts[id(client), source]
+
     def raise_to(self, key, value, timeout):
         """Set ``key`` to the number ``value`` unless it holds a larger one: a number that only ever rises (a
         published data version), whatever order writers arrive in."""
         try:
             client = self._cache.get_client(key, write=True)
-            return bool(client.eval(_RAISE_TO, 1, self.make_and_validate_key(key), int(value), int(timeout)))
+            script = self._script(client, _RAISE_TO)
+            return bool(script(keys=[self.make_and_validate_key(key)], args=[int(value), int(timeout)]))
         except UNREACHABLE as error:
             logger.warning("Redis cache unreachable (raise_to): %s", error)
             return False
@@ -115,7 +123,7 @@ class RedisCache(DjangoRedisCache):
         """What ``set_stamped`` kept under ``key`` if its stamp still stands, else None: one round trip."""
         try:
             client = self._cache.get_client(key)
-            kept = client.eval(_GET_STAMPED, 1, self.make_and_validate_key(key))
+            kept = self._script(client, _GET_STAMPED)(keys=[self.make_and_validate_key(key)])
         except UNREACHABLE as error:
             logger.warning("Redis cache unreachable (get_stamped): %s", error)
             return None

@@ -89,7 +89,8 @@ def calendar_events(request, program_id):
         query = CalendarQueryForm(request.GET, program=program)
         stop = _stop(program, query)
         start, end = query.cleaned_data["start"], query.cleaned_data["end"]
-        return json.dumps(events_for_stop(program=program, stop=stop, start=start, end=end), cls=DjangoJSONEncoder)
+        events = events_for_stop(program=program, stop=stop, start=start, end=end)
+        return json.dumps(events, cls=DjangoJSONEncoder, separators=(",", ":"))
 
     return HttpResponse(cached_content(key, build), content_type="application/json")
 
