@@ -1,9 +1,10 @@
 """Benchmark: a large council in PostgreSQL, served by gunicorn, measured with wrk on loopback.
 
 Prints, for each page, requests per second and p50/p95 latency next to a trivial view measured the same way in
-the same run (as a ratio), and each page's query count for a program of 10 items and one of 120.
+the same run (as a ratio), and each page's query count for a program of 10 items and one of 120, and for a
+returning browser while nothing changed.
 
-    .venv/bin/python bench/run.py            # or: make bench
+    .venv/bin/python bench/run.py
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/exchange_bench), BENCH_CACHE_URL
 (redis://127.0.0.1:6379/3, emptied at the start), BENCH_SECONDS (5 per measurement), BENCH_ROUNDS (3),
 BENCH_CONNECTIONS (8), BENCH_WORKERS (gunicorn workers, 3).
