@@ -86,6 +86,15 @@ def queue_cancellation(invitation):
     )
 
 
+def queue_invitation_withdrawn(invitation):
+    """Tell a volunteer who had not answered yet that staff cancelled the dinner: nothing to answer any more."""
+    return _news_to_volunteer(
+        invitation,
+        template="hospitality/email/invitation_withdrawn",
+        dedupe_key=f"hospitality:invitation-withdrawn:{invitation.pk}",
+    )
+
+
 def queue_withdrawal_notice(invitation):
     """Tell the program coordinator (or the council's address) that a host withdrew."""
     program = invitation.slot.program

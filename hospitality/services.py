@@ -108,13 +108,15 @@ def save_slot(*, form):
 
 
 def cancel_slot(*, slot, now=None):
-    """Staff cancel a slot: nobody can answer it any more, accepted hosts are told, the guests' dinners cancelled.
+    """Staff cancel a slot: nobody can answer it any more, every volunteer still counted on is told, the guests'
+    dinners are cancelled.
 
     1. Lock the slot's invitations (in primary-key order), then the slot: the same order as ``accept``, so an
        acceptance in flight either finishes first (and its host is told) or waits and finds the slot cancelled.
     2. Open invitations become ``cancelled``; accepted ones too, their guests are unseated and each dinner's
        itinerary item is cancelled, so visitors see it cancelled on their schedule.
-    3. Each accepted host gets an email in their language; the slot counts no host and takes no more answers.
+    3. Each accepted host, and each volunteer who had not answered yet, gets an email in their language; the slot
+       counts no host and takes no more answers.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -145,6 +147,8 @@ def cancel_slot(*, slot, now=None):
             invitation.save(update_fields=["status", "item"])
             if was_accepted:
                 emails.queue_cancellation(invitation)
+            else:
+                emails.queue_invitation_withdrawn(invitation)
     return slot
 
 

@@ -148,7 +148,9 @@ def slot_cancel(request, slot_id):
         except services.HospitalityError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("The slot is cancelled; its accepted hosts are being told by email."))
+            messages.success(
+                request, _("The slot is cancelled; its hosts and the volunteers still invited are being told by email.")
+            )
         return redirect("hospitality:slot", slot_id=slot.pk)
     invitations = list(invitations_of_slot(slot))
     return render(

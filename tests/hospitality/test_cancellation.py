@@ -62,7 +62,7 @@ def test_the_cancel_page_says_what_cancelling_will_do_and_changes_nothing(staff_
     page = response.content.decode()
     assert "Cancel Dinner on Tuesday 2 March 2027, 18:00 CST?" in page
     assert "1 accepted host will be told by email that the dinner is cancelled. (Ana&#x27;s home)" in page
-    assert "1 open invitation will no longer be answerable." in page
+    assert "1 open invitation will be withdrawn, and the volunteer told by email." in page
     assert HospitalitySlot.objects.get(pk=slot.pk).cancelled_at is None
 
 
@@ -82,7 +82,7 @@ def test_cancelling_a_slot_closes_open_and_accepted_invitations_and_frees_the_co
     }
     assert GuestAssignment.objects.filter(slot=slot).count() == 0
     page = response.content.decode()
-    assert "The slot is cancelled; its accepted hosts are being told by email." in page
+    assert "The slot is cancelled; its hosts and the volunteers still invited are being told by email." in page
     assert "Cancelled on Sat 20 Feb, 06:00 CST." in page
     assert 'id="invite-form"' not in page
 
@@ -101,19 +101,27 @@ def test_cancelling_a_slot_cancels_the_dinners_on_the_guests_schedules(slot, ans
 
 
 @time_machine.travel(NOW, tick=False)
-def test_accepted_hosts_are_told_once_in_their_language_and_nobody_else(slot, answered):
-    ana_invitation = answered[0]
+def test_hosts_and_open_invitees_are_told_once_in_their_language_and_nobody_else(slot, answered):
+    ana_invitation, bob_invitation, _cara_declined = answered
 
     services.cancel_slot(slot=slot)
     with pytest.raises(services.HospitalityError, match="This slot is already cancelled."):
         services.cancel_slot(slot=slot)
     send_due()
 
-    (message,) = mail.outbox
-    assert message.to == [f"Ana <{ana_invitation.volunteer.email}>"]
-    assert message.subject == "Se cancela: Cena del martes 2 marzo"
-    assert "se ha cancelado el encuentro (Cena, martes 2 marzo, 18:00 CST)" in message.body
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    assert sorted(by_recipient) == sorted(
+        [f"Ana <{ana_invitation.volunteer.email}>", f"Bob <{bob_invitation.volunteer.email}>"]
+    )
+    to_ana = by_recipient[f"Ana <{ana_invitation.volunteer.email}>"]
+    assert to_ana.subject == "Se cancela: Cena del martes 2 marzo"
+    assert "se ha cancelado el encuentro (Cena, martes 2 marzo, 18:00 CST)" in to_ana.body
+    to_bob = by_recipient[f"Bob <{bob_invitation.volunteer.email}>"]
+    assert to_bob.subject == "Invitation withdrawn: Dinner on Tuesday 2 March"
+    assert "Dinner on Tuesday 2 March, 18:00 CST" in to_bob.body
+    assert "There is nothing to answer any more." in to_bob.body
     assert Notification.objects.filter(dedupe_key=f"hospitality:cancelled:{ana_invitation.pk}").count() == 1
+    assert Notification.objects.filter(dedupe_key=f"hospitality:invitation-withdrawn:{bob_invitation.pk}").count() == 1
 
 
 @time_machine.travel(NOW, tick=False)
