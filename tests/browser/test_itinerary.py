@@ -115,3 +115,29 @@ def test_staff_build_an_item_on_the_calendar_and_see_conflicts_come_and_go(page,
     expect(page.locator(".fc-event .conflict-marker")).to_have_count(0)
     item.refresh_from_db()
     assert (item.starts_at, item.version) == (local(THURSDAY, 10), 3)
+
+
+def test_staff_lengthen_an_item_by_dragging_its_end(page, live_server, itinerary):
+    page.set_viewport_size({"width": 1400, "height": 2200})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("coordinator")
+    page.get_by_label("Password").fill("secret-password-1")
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server.url}/itinerary/{itinerary.pk}/calendar/")
+    river_walk = page.locator(".fc-timegrid-event", has_text="River Walk")
+    expect(river_walk).to_be_visible()
+
+    # The handle at the bottom of the event shows on hover; drop it in the 11:00–11:30 slot.
+    river_walk.hover()
+    handle = river_walk.locator(".fc-event-resizer-end").bounding_box()
+    with page.expect_response(lambda response: "/move/" in response.url and response.status == 200):
+        drag(
+            page,
+            (handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2),
+            slot_point(page, WEDNESDAY, "11:00:00"),
+        )
+
+    item = ItineraryItem.objects.get(title="River Walk")
+    assert (item.starts_at, item.ends_at, item.version) == (local(WEDNESDAY, 10), local(WEDNESDAY, 11, 30), 2)
+    page.reload()
+    expect(river_walk).to_contain_text("10:00 - 11:30")
