@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from councils.access import get_for_council, staff_required
+from meetings import conflicts as conflict_rules
 from meetings import copying
 from meetings.copy_forms import CopyDayForm, CopyItemForm, CopyProgramForm
 from meetings.models import ItineraryItem
@@ -33,9 +34,15 @@ def copy_item(request, item_id):
         return render(request, "meetings/copy/item.html", {"item": item, "program": item.program, "form": form})
 
 
+def _clashing(program, copies):
+    """How many of the copies have a hard conflict (people in two places, a host double-booked...)."""
+    found = conflict_rules.cached_conflicts_by_item(council=program.council, programs=[program])
+    return sum(1 for copy in copies if conflict_rules.hard(found.get(copy.pk, [])))
+
+
 @staff_required
 def copy_day(request, program_id, day):
-    program = get_for_council(Program.objects, request.council, pk=program_id)
+    program = get_for_council(Program.objects.select_related("council"), request.council, pk=program_id)
     try:
         day = dt.date.fromisoformat(day)
     except ValueError as error:
@@ -52,6 +59,18 @@ def copy_day(request, program_id, day):
                 request,
                 ngettext("%(count)s item copied.", "%(count)s items copied.", count) % {"count": count},
             )
+            clashing = _clashing(program, copies)
+            if clashing:
+                # Copies are ideas, saved whatever they clash with: staff resolve them on the agenda.
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(count)s copy clashes with the itinerary: it is marked ⚠ on the agenda.",
+                        "%(count)s copies clash with the itinerary: they are marked ⚠ on the agenda.",
+                        clashing,
+                    )
+                    % {"count": clashing},
+                )
             return redirect("meetings:agenda", program_id=program.pk)
     context = {"program": program, "day": day, "items": copying.items_on_day(program, day), "form": form}
     return render(request, "meetings/copy/day.html", context)

@@ -127,6 +127,35 @@ def test_copying_a_day_keeps_a_subset_of_participants(staff_client, program, sto
     assert (copy.whole_group, list(copy.participants.all())) == (False, [ana])
 
 
+def test_copying_a_day_onto_a_busy_day_says_how_many_copies_clash(staff_client, program, stop):
+    _meeting(program, stop, title="Morning meeting", hour=9)
+    _meeting(program, stop, title="Afternoon visit", hour=14)
+    _meeting(program, stop, day=AFTER_DST, title="Already there", hour=9)
+
+    response = staff_client.post(
+        reverse("copying:day", kwargs={"program_id": program.pk, "day": "2027-03-12"}),
+        {"to_day": "2027-03-15"},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "2 items copied." in page
+    # The whole group cannot be at the morning meeting and at what is already there.
+    assert "1 copy clashes with the itinerary: it is marked ⚠ on the agenda." in page
+
+
+def test_copying_a_day_onto_a_free_day_warns_of_nothing(staff_client, program, stop):
+    _meeting(program, stop, title="Morning meeting", hour=9)
+
+    response = staff_client.post(
+        reverse("copying:day", kwargs={"program_id": program.pk, "day": "2027-03-12"}),
+        {"to_day": "2027-03-15"},
+        follow=True,
+    )
+
+    assert "clash" not in response.content.decode()
+
+
 def test_copying_a_day_onto_itself_is_refused(staff_client, program, stop):
     _meeting(program, stop)
 
