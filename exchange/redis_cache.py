@@ -63,14 +63,14 @@ return 1
 """
 
 
-# The value of hash KEYS[1] while the key it names still holds the stamp it was kept with; nil otherwise.
+# {stamp, value} of hash KEYS[1] while the key it names still holds the stamp it was kept with; nil otherwise.
 _GET_STAMPED = """
 local kept = redis.call('HMGET', KEYS[1], 'stamp_key', 'stamp', 'value')
 if not kept[1] then
   return false
 end
 if redis.call('GET', kept[1]) == kept[2] then
-  return kept[3]
+  return {kept[2], kept[3]}
 end
 return false
 """
@@ -119,8 +119,16 @@ class RedisCache(DjangoRedisCache):
         except UNREACHABLE as error:
             logger.warning("Redis cache unreachable (set_stamped): %s", error)
 
+    def publish(self, channel, message):
+        """Publish ``message`` on the pub/sub ``channel`` (no key prefix: every process of the site listens)."""
+        try:
+            self._cache.get_client(write=True).publish(channel, message)
+        except UNREACHABLE as error:
+            logger.warning("Redis cache unreachable (publish): %s", error)
+
     def get_stamped(self, key):
-        """What ``set_stamped`` kept under ``key`` if its stamp still stands, else None: one round trip."""
+        """``(value, stamp)`` of what ``set_stamped`` kept under ``key`` if its stamp still stands, else None: one
+        round trip."""
         try:
             client = self._cache.get_client(key)
             kept = self._script(client, _GET_STAMPED)(keys=[self.make_and_validate_key(key)])
@@ -129,7 +137,10 @@ class RedisCache(DjangoRedisCache):
             return None
         except ResponseError:  # the key holds something else (kept by an older release): read as a miss
             return None
-        return None if kept is None else self._cache._serializer.loads(kept)
+        if kept is None:
+            return None
+        stamp, value = kept
+        return self._cache._serializer.loads(value), int(stamp)
 
     get = _tolerant("get", _default)
     get_many = _tolerant("get_many", lambda *args, **kwargs: {})

@@ -117,7 +117,8 @@ CACHES = {
     },
 }
 if CACHE_URL:
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Django's cached_db sessions, also kept in each process's memory while the change feed is live.
+    SESSION_ENGINE = "councils.sessions"
 # How long a costly page (dashboard, calendar data, a visitor's Today page and feed) is kept under the council's
 # data version (``councils.changes``); 0 turns that cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
