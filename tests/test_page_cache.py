@@ -27,7 +27,6 @@ from meetings.requests import expire_overdue
 from programs.links import make_token
 from programs.models import Stop
 from tests.factories import (
-    ItineraryItemFactory,
     MeetingRequestFactory,
     ParticipantFactory,
     ProgramFactory,
@@ -36,14 +35,10 @@ from tests.factories import (
     StopFactory,
     local,
 )
+from tests.visitors.conftest import DAY_1, DAY_2, NOW, make_item
 from visitors import services as links
 
 pytestmark = pytest.mark.django_db
-
-# Tuesday 2 March 2027, 10:30 in San Antonio (UTC-6): the second day of the program.
-NOW = dt.datetime(2027, 3, 2, 16, 30, tzinfo=dt.UTC)
-DAY_1 = dt.date(2027, 3, 1)
-DAY_2 = dt.date(2027, 3, 2)
 
 
 @pytest.fixture(autouse=True)
@@ -66,17 +61,6 @@ def stop(program):
 @pytest.fixture
 def participant(program):
     return ParticipantFactory(program=program, first_name="Lucía", last_name="Fernández", preferred_language="en")
-
-
-def make_item(program, stop, title, day, hour, minute=0, **extra):
-    return ItineraryItemFactory(
-        program=program,
-        stop=stop,
-        title=title,
-        starts_at=local(day, hour, minute),
-        ends_at=local(day, hour, minute) + dt.timedelta(hours=1),
-        **extra,
-    )
 
 
 @pytest.fixture
