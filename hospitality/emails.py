@@ -35,7 +35,7 @@ def _to_volunteer(invitation, *, kind, template, dedupe_key):
 
 
 def _news_to_volunteer(invitation, *, template, dedupe_key):
-    """News about an invitation they answered: nothing to do, so no sign-in link."""
+    """News about an invitation that asks nothing more of them (the slot was full, or is off): no sign-in link."""
     volunteer = invitation.volunteer
     slot = invitation.slot
     return queue_email(

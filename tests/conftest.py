@@ -3,7 +3,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.cache import caches
 
-from tests.factories import CouncilFactory, StaffMembershipFactory
+from tests.factories import CouncilFactory, ParticipantFactory, ProgramFactory, StaffMembershipFactory, StopFactory
 
 
 @pytest.fixture
@@ -14,6 +14,22 @@ def council(db):
 @pytest.fixture
 def other_council(db):
     return CouncilFactory(name="St. Louis CIV", slug="stl-civ")
+
+
+# A program of the council with one stop and one participant; areas whose tests need another shape define their own.
+@pytest.fixture
+def program(council):
+    return ProgramFactory(council=council, title="Combating Trafficking in Persons")
+
+
+@pytest.fixture
+def stop(program):
+    return StopFactory(program=program, city="San Antonio", time_zone="America/Chicago")
+
+
+@pytest.fixture
+def participant(program):
+    return ParticipantFactory(program=program, first_name="Lucía", last_name="Fernández", preferred_language="en")
 
 
 @pytest.fixture

@@ -49,21 +49,6 @@ def clock():
 
 
 @pytest.fixture
-def program(council):
-    return ProgramFactory(council=council, title="Combating Trafficking in Persons", arrival_date=DAY_1)
-
-
-@pytest.fixture
-def stop(program):
-    return StopFactory(program=program, city="San Antonio", time_zone="America/Chicago")
-
-
-@pytest.fixture
-def participant(program):
-    return ParticipantFactory(program=program, first_name="Lucía", last_name="Fernández", preferred_language="en")
-
-
-@pytest.fixture
 def items(program, stop):
     """Three whole-group items on day 2 (the briefing runs at 10:30) and one the next morning."""
     return {

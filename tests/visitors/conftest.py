@@ -8,10 +8,7 @@ from tests.factories import (
     ContactFactory,
     HostOrganizationFactory,
     ItineraryItemFactory,
-    ParticipantFactory,
-    ProgramFactory,
     ProgramStaffMemberFactory,
-    StopFactory,
     VenueFactory,
     local,
 )
@@ -26,21 +23,6 @@ DAY_2 = dt.date(2027, 3, 2)
 def frozen_now():
     with time_machine.travel(NOW, tick=False):
         yield NOW
-
-
-@pytest.fixture
-def program(council):
-    return ProgramFactory(council=council, title="Combating Trafficking in Persons", arrival_date=DAY_1)
-
-
-@pytest.fixture
-def stop(program):
-    return StopFactory(program=program, city="San Antonio", time_zone="America/Chicago")
-
-
-@pytest.fixture
-def participant(program):
-    return ParticipantFactory(program=program, first_name="Lucía", last_name="Fernández", preferred_language="en")
 
 
 @pytest.fixture
