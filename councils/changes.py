@@ -1,12 +1,15 @@
-"""The council's data version: a number that moves after every committed change to what the council's pages show.
+"""The council's data version: a number that moves with every change to what the council's pages show.
 
-Pages that are costly to build (the dashboard, the calendar data, a visitor's Today page and feed) are kept in the
-cache under it (``exchange.page_cache``), so a change shows on the next request and nothing else has to be checked.
+Content that is costly to build (the dashboard, the calendar data, a visitor's Today page and feed, conflict
+judgements) is kept in the cache under it (``exchange.page_cache``), after the request has decided who is asking:
+the version is read in that same query (the council comes with the staff member or the link holder).
 
 Saving or deleting any model the pages read moves it (the signal receivers below). Bulk writes send no signals:
 code that writes with ``QuerySet.update()`` or ``bulk_create()`` calls ``note_change`` itself. The version moves
-after the commit, in its own statement: a request that reads the new version therefore reads the committed data,
-and writers never queue behind one another on the council's row.
+inside the transaction of the change, by an UPDATE of the council's row: it commits with the change or not at all,
+so no committed change can be left under an old version (not even by a process that dies right after COMMIT).
+Concurrent writers of one council queue on that row until the first commits, which also keeps versions in commit
+order: whoever reads version N reads every change that moved the version up to N.
 """
 
 from django.apps import apps
@@ -15,33 +18,43 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from councils import read_through
 from councils.models import Council, StaffMembership
 
 
+class _Moved:
+    """Left among the transaction's on-commit callbacks once the council's version has moved in it: Django drops it
+    with a rolled-back savepoint or transaction (and the UPDATE with it), and runs it at commit."""
+
+    def __init__(self, council_id):
+        self.council_id = council_id
+        self.committed = False
+
+    def __call__(self):
+        self.committed = True
+
+
+def _moved_in_this_transaction(connection, council_id):
+    return any(
+        isinstance(callback, _Moved) and callback.council_id == council_id and not callback.committed
+        for _, callback, _ in connection.run_on_commit
+    )
+
+
 def note_change(council_id):
-    """Move the council's data version once the current transaction commits (at once outside one)."""
+    """Move the council's data version, in the current transaction: once however many rows the transaction
+    writes (the first write takes the council's row lock; the later ones would only repeat the UPDATE)."""
     if council_id is None:
         return
     connection = transaction.get_connection()
-    pending = connection.__dict__.setdefault("exchange_changed_councils", set())
-    pending.add(council_id)
-    # One callback per change; the first to run takes them all, so a transaction that saves 200 items moves the
-    # version once. After a rollback the ids stay pending and move with the next commit: harmless.
-    transaction.on_commit(lambda: _flush(connection))
-
-
-def _flush(connection):
-    pending = connection.__dict__.get("exchange_changed_councils")
-    if not pending:
+    if connection.in_atomic_block and _moved_in_this_transaction(connection, council_id):
         return
-    council_ids = sorted(pending)
-    pending.clear()
-    Council.objects.filter(pk__in=council_ids).update(data_version=F("data_version") + 1)
-    if read_through.enabled():
-        read_through.publish_versions(
-            dict(Council.objects.filter(pk__in=council_ids).values_list("pk", "data_version"))
-        )
+    Council.objects.filter(pk=council_id).update(data_version=F("data_version") + 1)
+    transaction.on_commit(_Moved(council_id))
+
+
+def current_version(council_id):
+    """The council's data version as this transaction sees it (one query)."""
+    return Council.objects.filter(pk=council_id).values_list("data_version", flat=True).first()
 
 
 def _through(obj, relation, path):

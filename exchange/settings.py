@@ -99,26 +99,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis when CACHE_URL says so (every web process then shares it, and sessions are read from it before the
-# database); otherwise each process keeps its own cache in memory.
+# The cache holds content only: pages and conflict judgements built after the request decided who is asking, kept
+# under the council's data version. Redis when CACHE_URL says so (every web process then shares it), with short
+# timeouts and a circuit breaker (``exchange.redis_cache``); otherwise each process keeps its own in memory.
 CACHE_URL = env_str("CACHE_URL", "")
 CACHES = {
     "default": (
         {"BACKEND": "exchange.redis_cache.RedisCache", "LOCATION": CACHE_URL}
         if CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"}
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "default",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
     ),
-    # Costly pages (``exchange.page_cache``) in each process's memory: their keys hold the council's data version
-    # read from the database, so no process can serve a copy another has outdated, and a copy costs no round trip.
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
-        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 1000)},
-    },
 }
-if CACHE_URL:
-    # Django's cached_db sessions, also kept in each process's memory while the change feed is live.
-    SESSION_ENGINE = "councils.sessions"
+# Sessions live in the database, where a cache outage cannot undo a sign-out: every request reads its session and
+# who is asking from there.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # How long a costly page (dashboard, calendar data, a visitor's Today page and feed) is kept under the council's
 # data version (``councils.changes``); 0 turns that cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)

@@ -15,15 +15,15 @@ import zoneinfo
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.core.cache import cache
 from django.db import models
-from django.db.models import CharField, Count, Max, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from councils.changes import current_version
+from exchange.page_cache import kept
 from meetings.enums import ItemKind, ItemStatus
 from meetings.models import ItineraryItem
 
@@ -440,66 +440,19 @@ def load_context(*, council, programs):
     return context
 
 
-# 4. Judgements kept until something they depend on changes --------------------------------------------------------
+# 4. Judgements kept until the council's data changes ----------------------------------------------------------------
 
 JUDGEMENT_TIMEOUT = 3600
 
 
-def _per_council(queryset, lookup, *, last):
-    """A scalar subquery over the rows of ``queryset`` that belong to the outer council: how many there are and
-    the largest ``last``, as one text ("4810/2026-11-23 11:51:01+00:00"), so that one pass reads both."""
-    rows = queryset.filter(**{lookup: OuterRef("pk")}).order_by().values(lookup)
-    summary = Concat(Cast(Count("pk"), CharField()), Value("/"), Cast(Max(last), CharField()))
-    return Subquery(rows.annotate(summary=summary).values("summary"), output_field=CharField())
-
-
-def change_fingerprint(council):
-    """What conflict judgements of the council's programs depend on, read in one query of scalar subqueries (no
-    row multiplied by a join):
-
-    1. programs (their stops are saved with them) and items: how many, and the last change (a deletion leaves no
-       trace in the times, hence the count);
-    2. participants: how many (names only label messages; a rename saves nothing the rules read);
-    3. the people linked to the council's items: how many links, and the newest. Seating dinner guests changes an
-       item's people without saving the item, and replacing one link by another always makes a newer one;
-    4. the newest contact link of any item: a meeting request adds its contact to the item without always saving
-       the item, and contacts are only ever removed by saving the item (read through the primary key's index, so
-       it costs nothing however many links there are).
-    """
-    from councils.models import Council
-    from programs.models import Participant, Program
-
-    row = (
-        Council.objects.filter(pk=council.pk)
-        .annotate(
-            programs_state=_per_council(Program.objects, "council", last="updated_at"),
-            items_state=_per_council(ItineraryItem.objects, "program__council", last="updated_at"),
-            participants_state=_per_council(Participant.objects, "program__council", last="pk"),
-            people_links_state=_per_council(
-                ItineraryItem.participants.through.objects, "itineraryitem__program__council", last="pk"
-            ),
-            last_contact_link=Subquery(
-                ItineraryItem.contacts.through.objects.order_by("-pk").values("pk")[:1], output_field=CharField()
-            ),
-        )
-        .values_list("programs_state", "items_state", "participants_state", "people_links_state", "last_contact_link")
-        .get()
-    )
-    rules = (council.travel_buffer_minutes, council.business_hours_start, council.business_hours_end)
-    return ":".join(str(part) for part in (council.pk, *rules, *row))
-
-
 def cached_judgement(*, council, name, parts, compute):
-    """``compute()``, kept in the cache under ``name``, the council's ``change_fingerprint`` and ``parts`` (what
-    else the answer depends on, e.g. the programs judged and the language of the messages), so that it is computed
-    again as soon as an item, program or participant changes."""
-    described = ":".join([name, change_fingerprint(council), *(str(part) for part in parts)])
+    """``compute()``, kept in the cache under ``name``, the council's data version (``councils.changes``, read
+    afresh: a service judges right after its own change) and ``parts`` (what else the answer depends on, e.g. the
+    programs judged and the language of the messages), so that it is computed again after any change."""
+    version = current_version(council.pk)
+    described = ":".join([name, str(council.pk), str(version), *(str(part) for part in parts)])
     key = f"conflicts:{name}:" + hashlib.sha256(described.encode()).hexdigest()
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout=JUDGEMENT_TIMEOUT)
-    return value
+    return kept(key, compute, timeout=JUDGEMENT_TIMEOUT)
 
 
 def cached_conflicts_by_item(*, council, programs):

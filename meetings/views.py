@@ -5,7 +5,7 @@ import json
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from councils.access import get_for_council, staff_required
 from directory.models import Contact
-from exchange.page_cache import cached_content, page_key
+from exchange.page_cache import conditional_content, page_key
 from meetings import services
 from meetings.calendar import agenda_days, conflicts_for_item, events_for_stop
 from meetings.conflicts import hard
@@ -73,26 +73,24 @@ def calendar(request, program_id):
 @staff_required
 @require_GET
 def calendar_events(request, program_id):
-    # The key holds the asking council: a copy exists only if the program was found in that council, and a
-    # program never moves to another council, so a copy needs no second look at the program.
+    program = _program(request, program_id)
     key = page_key(
         "calendar-events",
         request.council.pk,
         request.council.data_version,
-        program_id,
+        program.pk,
         request.GET.urlencode(),
         translation.get_language(),
     )
 
     def build():
-        program = _program(request, program_id)
         query = CalendarQueryForm(request.GET, program=program)
         stop = _stop(program, query)
         start, end = query.cleaned_data["start"], query.cleaned_data["end"]
         events = events_for_stop(program=program, stop=stop, start=start, end=end)
         return json.dumps(events, cls=DjangoJSONEncoder, separators=(",", ":"))
 
-    return HttpResponse(cached_content(key, build), content_type="application/json")
+    return conditional_content(request, key, build, content_type="application/json")
 
 
 @staff_required

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from councils.changes import note_change
-from councils.read_through import get_with_related_cached
 from programs.models import Participant, ProgramStaffMember
 
 SALT = "exchange.personal-link"
@@ -53,7 +52,8 @@ def resolve_token(token, *, now=None):
         model = _KINDS[code]
     except (signing.BadSignature, ValueError, TypeError, KeyError):
         return None
-    holder = get_with_related_cached(model, pk, "program", "council", council_of=lambda found: found.program.council)
+    # Read from the database on every request, with the program and council the link leads to (one indexed query).
+    holder = model.objects.select_related("program__council").filter(pk=pk).first()
     if holder is None or holder.link_version != version or holder.link_revoked_at is not None:
         return None
     now = now or timezone.now()

@@ -1,8 +1,11 @@
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
 
+from councils import changes
 from tests.factories import CouncilFactory, ParticipantFactory, ProgramFactory, StaffMembershipFactory, StopFactory
 
 
@@ -54,11 +57,29 @@ def other_staff_client(client, other_staff):
     return client
 
 
+@contextmanager
+def _committing(capture_on_commit_callbacks):
+    """A commit point in a test, which runs in a transaction that is never committed: what was written before
+    counts as committed (a later change moves the council's data version again, as the next transaction would),
+    and the block's on-commit callbacks run at its end, as a real commit would run them."""
+    for _, callback, _ in connection.run_on_commit:
+        if isinstance(callback, changes._Moved):
+            callback()
+    with capture_on_commit_callbacks(execute=True):
+        yield
+
+
 @pytest.fixture
-def page_cache(settings, django_capture_on_commit_callbacks):
-    """The page cache on, as in production. A test runs in a transaction that is never committed, so the council's
-    data version (moved on commit) moves only for changes made inside ``page_cache.commit()``."""
+def commit(django_capture_on_commit_callbacks):
+    """``with commit(): ...`` makes the block a transaction of its own, committed at its end."""
+    return lambda: _committing(django_capture_on_commit_callbacks)
+
+
+@pytest.fixture
+def page_cache(settings, commit):
+    """The page cache on, as in production. A test runs in a transaction that is never committed; changes made
+    inside ``page_cache.commit()`` are what another request would see committed."""
     settings.PAGE_CACHE_SECONDS = 600
-    caches["pages"].clear()
-    yield SimpleNamespace(commit=lambda: django_capture_on_commit_callbacks(execute=True))
-    caches["pages"].clear()
+    caches["default"].clear()
+    yield SimpleNamespace(commit=commit)
+    caches["default"].clear()

@@ -6,7 +6,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from councils import read_through
 from notifications.enums import NotificationKind, RecipientType
 from notifications.services import queue_email
 from programs import links
@@ -25,8 +24,6 @@ def record_visit(*, holder, now=None):
     if previous is None or now - previous >= VISIT_RESOLUTION:
         holder.last_seen_at = now
         holder.save(update_fields=["last_seen_at"])
-        # The visit moves no data version: the copy read on the next request would still hold the previous time.
-        read_through.forget(type(holder), holder.pk, "program", "council")
     return previous
 
 

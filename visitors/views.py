@@ -11,10 +11,9 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_POST
 
-from exchange.page_cache import cached_content, cached_page, page_key
+from exchange.page_cache import cached_page, conditional_content, page_key
 from visitors.access import LANGUAGE_COOKIE, personal_link
 from visitors.forms import LanguageForm
 from visitors.ics import build_calendar
@@ -128,18 +127,13 @@ def calendar(request, token):
     it is built from, whose digest is also its ETag, so an unchanged feed costs a 304."""
     holder = request.holder
     key = _holder_key(request, token, "feed")
-    etag = f'"{key.rsplit(":", 1)[1][:32]}"'
-    not_modified = get_conditional_response(request, etag=etag)
-    if not_modified is not None:
-        return not_modified
 
     def build():
         schedule_url = request.build_absolute_uri(reverse("visitors:program", kwargs={"token": token}))
         return build_calendar(program=holder.program, items=schedule_items(holder), schedule_url=schedule_url)
 
-    response = HttpResponse(cached_content(key, build), content_type="text/calendar; charset=utf-8")
+    response = conditional_content(request, key, build, content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = 'inline; filename="schedule.ics"'
-    response.headers["ETag"] = etag
     return response
 
 

@@ -1,8 +1,8 @@
-"""The council's data version: it moves once after every committed change to what the council's pages show, and
+"""The council's data version: it moves once in every transaction that changes what the council's pages show, and
 only then. Cached pages are kept under it, so a change it misses would leave a stale page in the cache.
 
-A test runs in a transaction that is never committed: ``commit()`` runs the on-commit callbacks of what happens
-inside it, as a real commit would. What the fixtures wrote counts as committed before the test starts.
+A test runs in a transaction that is never committed: ``commit()`` (tests/conftest.py) makes a block a transaction
+of its own. What the fixtures wrote counts as committed before the block starts.
 """
 
 import datetime as dt
@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed
 
 from audit.privacy import erase_participant, erase_volunteer
-from councils.changes import TRACKED, UNTRACKED, note_change
+from councils.changes import TRACKED, UNTRACKED
 from councils.models import Council
 from demo.loader import load_demo
 from hospitality import services as hospitality
@@ -54,13 +54,6 @@ pytestmark = pytest.mark.django_db
 
 class Rollback(Exception):
     pass
-
-
-@pytest.fixture
-def commit(council, other_council, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        note_change(council.pk)  # the fixtures' writes, committed: their pending change moves now, not in the test
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def version(council):
@@ -225,11 +218,12 @@ def test_changes_to_two_councils_in_one_transaction_move_both_once(council, othe
     assert (version(council), version(other_council)) == (before[0] + 1, before[1] + 1)
 
 
-def test_nothing_moves_before_the_commit(council, commit):
+def test_the_version_moves_inside_the_transaction_of_the_change(council, commit):
+    before = version(council)
     with commit():
-        before = version(council)
         _venue(council)
-        assert version(council) == before
+        assert version(council) == before + 1  # committed with the change, or not at all
+
     assert version(council) == before + 1
 
 
@@ -284,7 +278,7 @@ def test_adding_or_removing_a_participant_or_contact_of_an_item_moves_the_versio
 # Rollbacks and stale councils
 
 
-def test_a_rolled_back_change_moves_nothing_then_and_moves_with_the_next_commit(council, other_council, commit):
+def test_a_rolled_back_change_moves_nothing(council, other_council, commit):
     before = version(council), version(other_council)
 
     with commit():
@@ -296,10 +290,24 @@ def test_a_rolled_back_change_moves_nothing_then_and_moves_with_the_next_commit(
             pass
     assert version(council) == before[0]
 
-    # By design the council stays noted: it moves, once, with the next commit of anything (a harmless extra move).
     with commit():
         _venue(other_council)
-    assert (version(council), version(other_council)) == (before[0] + 1, before[1] + 1)
+    assert (version(council), version(other_council)) == (before[0], before[1] + 1)
+
+
+def test_a_change_after_a_rolled_back_savepoint_moves_the_version_again(council, commit):
+    before = version(council)
+
+    with commit(), transaction.atomic():
+        try:
+            with transaction.atomic():
+                _venue(council)
+                raise Rollback
+        except Rollback:
+            pass
+        _venue(council)
+
+    assert version(council) == before + 1
 
 
 def test_saving_a_council_read_before_a_change_keeps_the_newer_version(council, commit):

@@ -30,7 +30,7 @@ def venue(council):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Pages keep work in the cache under fingerprints of the data; a test starts with none from another."""
+    """Pages keep work in the cache under the data version; a test starts with none from another."""
     cache.clear()
     yield
     cache.clear()

@@ -368,7 +368,7 @@ def test_calendar_events_query_count_does_not_grow_with_items(
         item.contacts.add(contact)
     url = reverse("meetings:calendar_events", args=[program.pk])
 
-    # session, user (with council); program; stop; the council's change fingerprint; conflict context (items,
+    # session, user (with council); program; stop; the council's data version; conflict context (items,
     # their participants, their contacts, the programs' participants); the stop's items
     with django_assert_num_queries(10):
         response = staff_client.get(url, {"stop": stop.pk})
@@ -383,7 +383,7 @@ def test_calendar_events_judge_conflicts_again_only_when_something_changed(
     url = reverse("meetings:calendar_events", args=[program.pk])
     staff_client.get(url, {"stop": stop.pk})
 
-    # session, user (with council); program; stop; the fingerprint (the conflicts are cached); the stop's items
+    # session, user (with council); program; stop; the data version (the conflicts are cached); the stop's items
     with django_assert_num_queries(6):
         response = staff_client.get(url, {"stop": stop.pk})
 
@@ -395,20 +395,21 @@ def _conflicts_by_title(client, program, stop):
     return {event["title"]: [c["kind"] for c in event["extendedProps"]["conflicts"]] for event in events}
 
 
-def test_calendar_events_show_a_moved_items_conflict_at_once(staff_client, program, stop):
+def test_calendar_events_show_a_moved_items_conflict_at_once(staff_client, program, stop, commit):
     ItineraryItemFactory(program=program, stop=stop, title="River Walk", starts_at=local(DAY, 14))
     newsroom = ItineraryItemFactory(program=program, stop=stop, title="Newsroom", starts_at=local(DAY, 16))
     before = _conflicts_by_title(staff_client, program, stop)
 
-    newsroom.starts_at, newsroom.ends_at = local(DAY, 14, 30), local(DAY, 15, 30)
-    newsroom.save()
+    with commit():
+        newsroom.starts_at, newsroom.ends_at = local(DAY, 14, 30), local(DAY, 15, 30)
+        newsroom.save()
     after = _conflicts_by_title(staff_client, program, stop)
 
     assert before == {"River Walk": [], "Newsroom": []}
     assert after == {"River Walk": ["people"], "Newsroom": ["people"]}
 
 
-def test_calendar_events_show_people_linked_without_saving_the_item_at_once(staff_client, program, stop, ana):
+def test_calendar_events_show_people_linked_without_saving_the_item_at_once(staff_client, program, stop, ana, commit):
     walk = ItineraryItemFactory(
         program=program, stop=stop, title="River Walk", whole_group=False, starts_at=local(DAY, 14)
     )
@@ -418,14 +419,15 @@ def test_calendar_events_show_people_linked_without_saving_the_item_at_once(staf
     )
     before = _conflicts_by_title(staff_client, program, stop)
 
-    dinner.participants.add(ana)  # as seating a dinner guest does: the item itself is not saved
+    with commit():
+        dinner.participants.add(ana)  # as seating a dinner guest does: the item itself is not saved
     after = _conflicts_by_title(staff_client, program, stop)
 
     assert before == {"River Walk": [], "Dinner": []}
     assert after == {"River Walk": ["people"], "Dinner": ["people"]}
 
 
-def test_calendar_events_show_a_contact_added_without_saving_the_item_at_once(staff_client, program, stop):
+def test_calendar_events_show_a_contact_added_without_saving_the_item_at_once(staff_client, program, stop, commit):
     contact = ContactFactory(organization__council=program.council, name="Rosa Diaz")
     walk = ItineraryItemFactory(program=program, stop=stop, title="River Walk", starts_at=local(DAY, 14))
     walk.contacts.add(contact)
@@ -435,7 +437,8 @@ def test_calendar_events_show_a_contact_added_without_saving_the_item_at_once(st
     )
     before = _conflicts_by_title(staff_client, program, stop)
 
-    other.contacts.add(contact)  # as sending a meeting request may: the item itself is not saved
+    with commit():
+        other.contacts.add(contact)  # as sending a meeting request may: the item itself is not saved
     after = _conflicts_by_title(staff_client, program, stop)
 
     assert before == {"River Walk": []}

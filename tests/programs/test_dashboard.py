@@ -68,11 +68,12 @@ def test_unanswered_requests_and_conflicts_need_attention(staff_client, council)
     assert "⚠ 2" in response.content.decode()
 
 
-def test_a_new_clash_shows_although_the_conflicts_were_counted_before(staff_client, council):
+def test_a_new_clash_shows_although_the_conflicts_were_counted_before(staff_client, council, commit):
     program = confirmed_program(council, "Clashing", TODAY + dt.timedelta(days=10))
     assert staff_client.get(reverse("programs:home")).context["board"].needing_attention == []
 
-    ItineraryItemFactory(program=program, stop=program.stops.get(), status=ItemStatus.CONFIRMED)
+    with commit():
+        ItineraryItemFactory(program=program, stop=program.stops.get(), status=ItemStatus.CONFIRMED)
 
     board = staff_client.get(reverse("programs:home")).context["board"]
     assert titles(board.needing_attention) == ["Clashing"]
@@ -83,7 +84,7 @@ def test_conflict_counts_are_not_judged_again_while_nothing_changed(staff_client
     confirmed_program(council, "Quiet", TODAY + dt.timedelta(days=10))
     staff_client.get(reverse("programs:home"))
 
-    # session, user (with council); programs; stops; the fingerprint (the conflict context is cached); tasks
+    # session, user (with council); programs; stops; the data version (the conflict context is cached); tasks
     with django_assert_num_queries(6):
         staff_client.get(reverse("programs:home"))
 
@@ -119,7 +120,7 @@ def test_dashboard_query_count_does_not_grow_with_items(staff_client, council, d
             )
             MeetingRequestFactory(item=item)
 
-    # session, user (with council); programs with their counts; their stops; the fingerprint of what
+    # session, user (with council); programs with their counts; their stops; the data version of what
     # conflicts depend on; conflict context (items, their participants, their contacts, the programs' participants);
     # tasks due this week
     with django_assert_num_queries(10):
