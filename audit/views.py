@@ -11,7 +11,7 @@ from audit import privacy
 from audit.forms import EraseForm
 from audit.models import AuditEvent
 from audit.services import record
-from councils.access import council_admin_required, get_for_council, staff_required
+from councils.access import council_admin_required, get_for_council
 from hospitality.models import Volunteer
 from programs.models import Participant
 
@@ -36,7 +36,7 @@ def _person(request, kind, person_id):
     return person, export, erase
 
 
-@staff_required
+@council_admin_required
 def export(request, kind, person_id):
     person, export_data, _erase = _person(request, kind, person_id)
     with transaction.atomic():

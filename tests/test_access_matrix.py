@@ -1,9 +1,9 @@
 """Every URL of the project, opened by every kind of requester, gives the outcome this one table declares.
 
 The table names each URL pattern. A pattern without a row fails ``test_every_url_has_a_row``; a view whose
-permission check is removed fails its row (staff of another council, a volunteer, a revoked link or a link of the
-wrong kind would then get in). The Django admin is left out: its council scoping is tested in
-``tests/councils/test_admin_scoping.py``.
+permission check is removed fails its row (staff of another council, a coordinator on an admin's page, a
+volunteer, a revoked link or a link of the wrong kind would then get in). The Django admin's URLs are walked the
+same way, model by model, in ``tests/councils/test_admin_access.py``.
 """
 
 import datetime as dt
@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.urls import URLResolver, get_resolver, reverse
 from sesame.utils import get_query_string
 
@@ -44,14 +45,15 @@ pytestmark = pytest.mark.django_db
 
 # Requesters
 ANONYMOUS = "anonymous"
-OWN_STAFF = "staff of the owning council"
+OWN_STAFF = "admin of the owning council"
+COORDINATOR = "coordinator of the owning council (not its admin)"
 OTHER_STAFF = "staff of another council"
 PARTICIPANT = "participant's link"
 VOLUNTEER = "volunteer's link"
 HOST = "host contact's link"
 REVOKED = "revoked or withdrawn link"
 OFFICER = "program officer's link"
-REQUESTERS = [ANONYMOUS, OTHER_STAFF, PARTICIPANT, VOLUNTEER, HOST, REVOKED, OFFICER, OWN_STAFF]
+REQUESTERS = [ANONYMOUS, OTHER_STAFF, PARTICIPANT, VOLUNTEER, HOST, REVOKED, OFFICER, COORDINATOR, OWN_STAFF]
 
 # Outcomes
 OK = "reaches the view"
@@ -72,9 +74,12 @@ def _only(*allowed, otherwise=DENIED):
 
 
 PUBLIC = Row(_only(*REQUESTERS))
-STAFF = Row({**{r: LOGIN for r in REQUESTERS}, OWN_STAFF: OK, OTHER_STAFF: DENIED, VOLUNTEER: DENIED})
+STAFF = Row({**{r: LOGIN for r in REQUESTERS}, OWN_STAFF: OK, COORDINATOR: OK, OTHER_STAFF: DENIED, VOLUNTEER: DENIED})
 # Council-wide pages (lists, searches, statistics): every council's staff open them, each sees only their own.
 COUNCIL = Row({**STAFF.expect, OTHER_STAFF: OK}, council_wide=True)
+# Only the council's admins: its settings, checklist templates, the audit log, personal data export and erasure.
+ADMIN_ONLY = Row({**STAFF.expect, COORDINATOR: DENIED})
+COUNCIL_ADMIN_ONLY = Row({**COUNCIL.expect, COORDINATOR: DENIED}, council_wide=True)
 PORTAL = Row(_only(VOLUNTEER))
 # Markers in the owning council's data that another council's pages must never show.
 SECRETS = ("Confidential Delegation", "Secretname", "Hidden Household", "Private Contact Person")
@@ -142,8 +147,8 @@ TABLE = {
     "lifecycle:complete": STAFF,
     "lifecycle:reopen": STAFF,
     "lifecycle:prepared_message": STAFF,
-    "lifecycle:templates": COUNCIL,
-    "lifecycle:edit_template": COUNCIL,
+    "lifecycle:templates": COUNCIL_ADMIN_ONLY,
+    "lifecycle:edit_template": COUNCIL_ADMIN_ONLY,
     "lifecycle:versions": STAFF,
     "lifecycle:weekly_update": STAFF,
     "lifecycle:version_detail": STAFF,
@@ -164,11 +169,11 @@ TABLE = {
     "links:email": STAFF,
     "links:revoke": STAFF,
     "links:reissue": STAFF,
-    "audit:log": COUNCIL,
-    "audit:export": STAFF,
-    "audit:erase": STAFF,
+    "audit:log": COUNCIL_ADMIN_ONLY,
+    "audit:export": ADMIN_ONLY,
+    "audit:erase": ADMIN_ONLY,
     # The council's own settings: no id in the URL, each admin edits their own council
-    "councils:settings": COUNCIL,
+    "councils:settings": COUNCIL_ADMIN_ONLY,
     # The volunteer portal: only a volunteer signed in from their link
     "hospitality:sign_in": Row(_only(VOLUNTEER), token="sesame"),
     "hospitality:portal": PORTAL,
@@ -292,6 +297,7 @@ def world(council, other_council):
         "participant": participant,
         "interpreter": ProgramStaffMemberFactory(program=program),
         "own": StaffMembershipFactory(council=council, role=StaffRole.ADMIN).user,
+        "coordinator": StaffMembershipFactory(council=council, role=StaffRole.COORDINATOR).user,
         "other": StaffMembershipFactory(council=other_council, role=StaffRole.ADMIN).user,
         "volunteer": volunteer,
     }
@@ -315,6 +321,8 @@ def _kwargs_for(name, world, requester):
 def _client_for(requester, world, client):
     if requester == OWN_STAFF:
         client.force_login(world["own"])
+    elif requester == COORDINATOR:
+        client.force_login(world["coordinator"])
     elif requester == OTHER_STAFF:
         client.force_login(world["other"])
     elif requester == VOLUNTEER:
@@ -341,14 +349,18 @@ def _request(client, url):
 @pytest.mark.parametrize("name", sorted(TABLE))
 def test_access(name, world, client_factory):
     outcomes = {}
-    for requester in REQUESTERS:  # the owning staff come last: their POSTs may change the world
-        client = _client_for(requester, world, client_factory())
+    for index, requester in enumerate(REQUESTERS):
+        # Each from an address of their own (failed link sign-ins count per address), and each POST undone after
+        # it: every requester meets the same world.
+        client = _client_for(requester, world, client_factory(REMOTE_ADDR=f"192.0.2.{index + 1}"))
         url = reverse(name, kwargs=_kwargs_for(name, world, requester))
         if TABLE[name].query:
             url += f"?participant={world['participant'].pk}&day=2027-03-02"
         if TABLE[name].token == "sesame":
             url += "?" + world["tokens"].get(requester, {}).get("sesame", "sesame=forged")
-        response = _request(client, url)
+        with transaction.atomic():
+            response = _request(client, url)
+            transaction.set_rollback(True)
         outcomes[requester] = _outcome(response)
         if requester == OTHER_STAFF and TABLE[name].council_wide:
             shown = response.content.decode(errors="replace")

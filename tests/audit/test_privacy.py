@@ -29,11 +29,11 @@ def admin_client(client, council):
     return client
 
 
-def test_export_holds_the_participants_data_and_is_audited(staff_client, council):
+def test_export_holds_the_participants_data_and_is_audited(admin_client, council):
     participant = ParticipantFactory(program__council=council, first_name="Lucía", dietary_needs="Vegetarian")
     ItineraryItemFactory(program=participant.program, title="Meeting at the DA's office")
 
-    response = staff_client.get(reverse("audit:export", args=["participant", participant.pk]))
+    response = admin_client.get(reverse("audit:export", args=["participant", participant.pk]))
 
     data = json.loads(response.content)
     assert data["participant"]["first_name"] == "Lucía"
@@ -96,7 +96,7 @@ def test_erasing_a_volunteer_gives_back_their_place_at_a_future_dinner(admin_cli
     assert HospitalitySlot.objects.get(pk=invitation.slot_id).accepted_hosts == 0
 
 
-def test_coordinators_cannot_erase(staff_client, council):
+def test_coordinators_can_neither_export_nor_erase(staff_client, council):
     participant = ParticipantFactory(program__council=council, email="lucia@example.com")
 
     response = staff_client.post(
@@ -105,6 +105,8 @@ def test_coordinators_cannot_erase(staff_client, council):
 
     assert response.status_code == 403
     assert Participant.objects.filter(pk=participant.pk).exists()
+    assert staff_client.get(reverse("audit:export", args=["participant", participant.pk])).status_code == 403
+    assert not AuditEvent.objects.exists()
 
 
 @pytest.mark.parametrize("url_name", ["audit:export", "audit:erase"])
