@@ -819,3 +819,46 @@ def test_with_no_cache_time_nothing_is_kept(
     assert "Welcome briefing" in page_text(second_browser.get(today_url(participant)))
     assert "Welcome briefing" in feed_events(second_browser.get(feed_url(participant)))
     assert [key for key in written if key.startswith("page:")] == []
+
+
+def test_the_calendar_data_answers_not_modified_until_a_change_is_committed(
+    staff_client, staff, program, stop, items, other_council, page_cache, django_assert_num_queries
+):
+    first = staff_client.get(calendar_data_url(program), {"stop": stop.pk})
+    # the session; the user with membership and council; the program, in the council
+    with django_assert_num_queries(3):
+        unchanged = staff_client.get(
+            calendar_data_url(program), {"stop": stop.pk}, headers={"If-None-Match": first["ETag"]}
+        )
+    with page_cache.commit():
+        ProgramFactory(council=other_council, title="Another council's program")
+    elsewhere = staff_client.get(
+        calendar_data_url(program), {"stop": stop.pk}, headers={"If-None-Match": first["ETag"]}
+    )
+    with page_cache.commit():
+        itinerary.update_item(
+            item=items["lunch"], data={"title": "Lunch at the Mercado"}, expected_version=1, user=staff
+        )
+    changed = staff_client.get(calendar_data_url(program), {"stop": stop.pk}, headers={"If-None-Match": first["ETag"]})
+
+    assert (unchanged.status_code, unchanged.content) == (304, b"")
+    assert elsewhere.status_code == 304
+    assert changed.status_code == 200
+    assert "Lunch at the Mercado" in event_titles(changed)
+    other_week = staff_client.get(
+        calendar_data_url(program),
+        {"stop": stop.pk, "start": "2027-01-04T00:00:00"},
+        headers={"If-None-Match": changed["ETag"]},
+    )
+    assert other_week.status_code == 200  # another question is another answer
+
+
+def test_another_councils_staff_get_no_answer_about_the_calendar_data_even_with_its_etag(
+    staff_client, other_staff, program, stop, items, page_cache, client
+):
+    etag = staff_client.get(calendar_data_url(program), {"stop": stop.pk})["ETag"]
+    client.force_login(other_staff)
+
+    response = client.get(calendar_data_url(program), {"stop": stop.pk}, headers={"If-None-Match": etag})
+
+    assert response.status_code == 404

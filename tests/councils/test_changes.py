@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed
 
 from audit.privacy import erase_participant, erase_volunteer
@@ -495,3 +495,23 @@ def test_loading_the_demo_moves_the_version_of_the_councils_that_were_there(coun
         load_demo(today=dt.date(2027, 6, 19))
 
     assert (version(council), version(other_council)) == (before[0] + 1, before[1] + 1)
+
+
+# A process that dies right after COMMIT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_version_commits_with_the_change_even_if_nothing_runs_after_the_commit(require_postgres):
+    from tests.concurrency import run_at_once
+    from tests.factories import CouncilFactory
+
+    council = CouncilFactory()
+    before = version(council)
+
+    with transaction.atomic():
+        _venue(council)
+        # Another request meanwhile still reads the old version, with the old data.
+        assert run_at_once([lambda: version(council)]) == [before]
+        connection.run_on_commit = []  # the process dies right after COMMIT: no callback of ours ever runs
+
+    assert version(council) == before + 1

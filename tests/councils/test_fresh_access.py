@@ -190,9 +190,24 @@ def _staff_post(process, staff, path):
     assert status == 302
 
 
-def _kept_pages():
+def _redis():
     parsed = urlparse(redis_url())
-    return redis.Redis(host=parsed.hostname, port=parsed.port or 6379, db=5).keys("*page:*")
+    return redis.Redis(host=parsed.hostname, port=parsed.port or 6379, db=5)
+
+
+def _cached_values_holding(secrets):
+    """The keys of the shared cache whose values hold any of ``secrets``."""
+    client = _redis()
+    found = []
+    for key in client.keys("*"):
+        value = client.get(key) or b""
+        if any(secret.encode() in value for secret in secrets):
+            found.append(key)
+    return found
+
+
+def _kept_pages():
+    return _redis().keys("*page:*")
 
 
 @pytest.mark.parametrize("outage", ["stalled", "down", "restarted"])
@@ -209,6 +224,7 @@ def test_every_loss_of_access_holds_at_the_next_request_in_every_process(outage,
     for person in everyone:
         person.warm(processes)
     assert _kept_pages(), "the pages were not kept in Redis: the drill would prove nothing"
+    assert _cached_values_holding([staff.user.password for staff in everyone if isinstance(staff, Staff)]) == []
 
     # During a stall or an outage the web processes do the staff actions themselves; across a restart this test's
     # own process does them, so that the web processes meet Redis again only once it is back with its pages.
