@@ -10,7 +10,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN SECRET_KEY=build python manage.py compilemessages --ignore=.venv -v0 \
     && SECRET_KEY=build python manage.py collectstatic --no-input -v0
-RUN useradd --create-home exchange && mkdir -p /app/var && chown exchange /app/var
+RUN useradd --create-home exchange && mkdir -p /app/var && chown -R exchange /app/var
 USER exchange
 EXPOSE 8000
 CMD ["gunicorn", "exchange.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
