@@ -27,8 +27,8 @@ class Council(models.Model):
     # Non-essential mail that falls inside quiet hours (recipient's local time) waits until they end.
     quiet_hours_start = models.TimeField(_("quiet hours start (local)"), default=dt.time(21, 0))
     quiet_hours_end = models.TimeField(_("quiet hours end (local)"), default=dt.time(7, 0))
-    # Moved by ``councils.changes`` after every committed change to what the council's pages show; cached pages
-    # are kept under it. Only ever written by that module's UPDATE, never by saving a council.
+    # Moved by ``councils.changes`` in the transaction of every change to what the council's pages show; cached
+    # content is kept under it. Only ever written by that module's UPDATE, never by saving a council.
     data_version = models.PositiveBigIntegerField(_("data version"), default=0, editable=False)
 
     class Meta:

@@ -17,6 +17,6 @@ from exchange.settings import *  # noqa: E402, F403
 STATIC_ROOT = None
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hashing: tests sign in a lot
-# Tests that read a page twice around a change in the same transaction would see the first copy (the data version
-# moves on commit): the page cache is on only in the tests about it (``tests/test_page_cache.py``).
+# A test runs in one transaction, where the data version moves once: a test that read a page twice around a later
+# change would see the first copy. The page cache is on only in the tests about it (``tests/test_page_cache.py``).
 PAGE_CACHE_SECONDS = 0

@@ -85,8 +85,8 @@ def _conflict_counts(council, open_programs):
     """``{program_id: items with a hard conflict}`` for the open programs.
 
     Judging every item of every open program is the most expensive thing the dashboard does, and its answer only
-    changes when items, programs (their stops) or participants change: it is kept under the council's change
-    fingerprint (``meetings.conflicts.cached_judgement``, one query) and computed again only when that moves.
+    changes when the council's data changes: it is kept under the council's data version
+    (``meetings.conflicts.cached_judgement``, one query) and computed again only when that moves.
     """
 
     def compute():
