@@ -23,6 +23,10 @@ class VolunteerAdmin(CouncilScopedAdmin):
         services.sync_user_email(volunteer=obj)
 
 
+# Slots, invitations and guest assignments are read-only (``admin_scoping.READ_ONLY_MODELS``): their counters,
+# the dinners on the guests' schedules and the volunteers' emails follow ``hospitality.services``.
+
+
 @admin.register(HospitalitySlot)
 class HospitalitySlotAdmin(CouncilScopedAdmin):
     council_lookup = "program__council"

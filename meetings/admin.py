@@ -3,6 +3,9 @@ from django.contrib import admin
 from councils.admin_scoping import CouncilScopedAdmin
 from meetings.models import ItemChange, ItineraryItem, MeetingRequest
 
+# All read-only (``admin_scoping.READ_ONLY_MODELS``): items, their history and meeting requests change only through
+# ``meetings.services``, which keep the history, check conflicts and queue the change notices.
+
 
 @admin.register(ItineraryItem)
 class ItineraryItemAdmin(CouncilScopedAdmin):

@@ -34,6 +34,8 @@ class StopAdmin(CouncilScopedAdmin):
     list_display = ["city", "program", "start_date", "end_date", "time_zone"]
 
 
+# Read-only (``admin_scoping.READ_ONLY_MODELS``): a participant sits on items' schedules and holds a personal link;
+# erasing one goes through the audit app's personal-data erasure, which keeps the itinerary and records who did it.
 @admin.register(Participant)
 class ParticipantAdmin(CouncilScopedAdmin):
     council_lookup = "program__council"
