@@ -3,10 +3,7 @@ together."""
 
 from audit.models import AuditEvent
 from councils.access import council_of
-
-
-def client_address(request):
-    return request.META.get("REMOTE_ADDR") or None
+from exchange.lockout import client_address  # the address the sign-in lockout counts: proxies as configured
 
 
 def record(*, request, action, obj, details=None, council=None):

@@ -142,11 +142,21 @@ SESAME_INVALIDATE_ON_PASSWORD_CHANGE = True
 # Sign-in lockout: after AXES_FAILURE_LIMIT failures an account, and separately an address, waits for the cool-off.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Per account and per address; a sign-in from a volunteer's link names no account and is counted per address only.
+# Every failure names an account ("" for none) and an address, so that axes' unique constraint holds and concurrent
+# failures are all counted, never duplicated (see ``exchange.lockout``).
+AXES_LOCKOUT_PARAMETERS = "exchange.lockout.lockout_parameters"
+AXES_USERNAME_CALLABLE = "exchange.lockout.attempt_username"
+AXES_CLIENT_IP_CALLABLE = "exchange.lockout.attempt_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = 1 if env_bool("BEHIND_TLS_PROXY", False) else None
+# Reverse proxies in front of Django that append to X-Forwarded-For (TRUSTED_PROXY_COUNT; one if only
+# BEHIND_TLS_PROXY is set; none by default, the client then being REMOTE_ADDR). The lockout and the audit log read
+# the client's address the same way from it (``exchange.lockout.client_address``, through django-ipware).
+AXES_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if env_bool("BEHIND_TLS_PROXY", False) else 0)
+if AXES_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, not {AXES_TRUSTED_PROXY_COUNT}")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "programs:home"
 LOGOUT_REDIRECT_URL = "login"

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
+from exchange import csv_safe
 from hospitality import services
 from hospitality.forms import VolunteerForm
 from hospitality.models import Volunteer
@@ -40,24 +41,16 @@ COLUMNS = [
 REQUIRED_COLUMNS = ["household_name", "contact_name", "email"]
 _WEEKDAY_NAMES = {name: number for number, name in enumerate(["mon", "tue", "wed", "thu", "fri", "sat", "sun"], 1)}
 _TRUE, _FALSE = {"yes", "y", "true", "1", "active"}, {"no", "n", "false", "0", "inactive"}
-# Spreadsheets run cells that start with these as formulas; exported text is prefixed with a quote.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # Export
 
 
-def _cell(value):
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) and not _is_phone(text) else text
-
-
-def _is_phone(text):
-    return text.startswith("+") and text[1:].replace(" ", "").replace("-", "").isdigit()
-
-
 def export_volunteers(volunteers):
-    """CSV text of volunteers (with ``available_dates`` prefetched), in the columns the import reads."""
+    """CSV text of volunteers (with ``available_dates`` prefetched), in the columns the import reads.
+
+    Text that a spreadsheet would run as a formula is quoted (``exchange.csv_safe``); a phone number keeps its "+".
+    """
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
@@ -67,7 +60,7 @@ def export_volunteers(volunteers):
         values["available_dates"] = " ".join(str(a.date) for a in volunteer.available_dates.all())
         values["vetted_on"] = volunteer.vetted_on.isoformat() if volunteer.vetted_on else ""
         values["active"] = "yes" if volunteer.active else "no"
-        writer.writerow([_cell(values[field]) for field in COLUMNS])
+        writer.writerow([csv_safe.cell(str(values[field]), phone=field == "phone") for field in COLUMNS])
     return out.getvalue()
 
 
@@ -104,7 +97,7 @@ def _weekdays(text):
 def _row_data(row):
     data = {key: (row.get(key) or "").strip() for key in COLUMNS if key in row}
     for key, value in data.items():
-        if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        if csv_safe.is_neutralised(value):  # as the export wrote it
             data[key] = value[1:]
     active = data.pop("active", "").lower()
     if active in _FALSE:

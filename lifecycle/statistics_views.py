@@ -1,4 +1,3 @@
-import csv
 import zoneinfo
 
 from django.http import Http404, HttpResponse
@@ -6,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from councils.access import staff_required
+from exchange import csv_safe
 from lifecycle.forms import StatisticsFilterForm
 from lifecycle.impact import compute, programs_in_year
 from programs.models import Program
@@ -53,7 +53,7 @@ def statistics_csv(request):
     figures = compute(request.council, programs)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="statistics-{label}.csv"'
-    writer = csv.writer(response)
+    writer = csv_safe.writer(response)  # program titles, countries and cities are typed by people: no formulas
     writer.writerow(["figure", "key", "value"])
     writer.writerows(figures.rows())
     return response

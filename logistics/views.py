@@ -1,8 +1,6 @@
 """Staff pages of a program's logistics: hotels and confirmation numbers, flights, the transport vendor's sheet,
 and the participant list meant for publication (media consent enforced)."""
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.staticfiles import finders
@@ -13,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from councils.access import get_for_council, staff_required
+from exchange import csv_safe
 from logistics import queries
 from logistics.enums import FlightDirection
 from logistics.forms import ConfirmationNumbersForm, FlightForm, StopHotelForm
@@ -159,7 +158,7 @@ def publication_csv(request, program_id):
     program = _program(request, program_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="participants-for-publication-{program.pk}.csv"'
-    writer = csv.writer(response)
+    writer = csv_safe.writer(response)  # names and organisations are typed by people: no formulas
     writer.writerow([_("Name"), _("Country"), _("Role"), _("Organization")])
     for participant in queries.participants_for_publication(program):
         writer.writerow([participant.full_name, participant.country, participant.role, participant.organization])

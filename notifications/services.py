@@ -25,8 +25,14 @@ def stale_claim_after():
 
 
 def _render_plain(name, context):
-    """Plain-text parts are not HTML: render them without escaping."""
-    return get_template(name).template.render(Context(context, autoescape=False))
+    """Plain-text parts are not HTML: render them without escaping, and return a plain ``str``.
+
+    Django's ``Template.render`` returns a SafeString, which says "HTML, already escaped". A text part kept that way
+    would go into a staff page's preview unescaped, names and all (a volunteer who calls themselves ``<script>``);
+    text is escaped where a page shows it, and only the HTML part (rendered with autoescape) is HTML.
+    """
+    rendered = get_template(name).template.render(Context(context, autoescape=False))
+    return str.__str__(rendered)  # a plain copy: SafeString's own __str__ would return the SafeString itself
 
 
 def render_message(*, template, context, language):
