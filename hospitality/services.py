@@ -17,9 +17,8 @@ from hospitality import emails
 from hospitality.enums import InvitationStatus
 from hospitality.models import GuestAssignment, HospitalitySlot, Invitation, VolunteerAvailability
 from hospitality.suggestions import suggest_split, table_size
+from meetings import services as item_services
 from meetings.enums import ItemKind, ItemStatus
-from meetings.models import ItineraryItem
-from notifications.change_notices import note_item_change, snapshot_item
 
 
 class HospitalityError(Exception):
@@ -391,28 +390,28 @@ def _sync_item(invitation, participants):
         "pickup_at": slot.starts_at if slot.meeting_point else None,
         "pickup_location": slot.meeting_point,
     }
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("The dinner follows its hospitality slot and seating; conflicts show on the calendar.")
     if item is None:
-        item = ItineraryItem.objects.create(**fields)
+        program = fields.pop("program")
+        item, _found = item_services.create_item(
+            program=program,
+            data={**fields, "participants": participants},
+            judge=False,
+            not_judged_because=reason,
+        )
         invitation.item = item
         invitation.save(update_fields=["item"])
     else:
-        before = snapshot_item(item)
-        for name, value in fields.items():
-            setattr(item, name, value)
-        if snapshot_item(item) != before:
-            item.version = F("version") + 1
-            item.save()
-            item.refresh_from_db()
-            note_item_change(item=item, before=before)
-    item.participants.set(participants)
+        fields.pop("program")
+        item_services.change_item(
+            item=item, data={**fields, "participants": participants}, judge=False, not_judged_because=reason
+        )
 
 
 def _cancel_item(item):
-    """Cancel a dinner's item; a new version (stale edit forms are refused) and sequence (calendars update)."""
-    before = snapshot_item(item)
-    item.status = ItemStatus.CANCELLED
-    item.version = F("version") + 1
-    item.sequence = F("sequence") + 1
-    item.save(update_fields=["status", "version", "sequence", "updated_at"])
-    item.refresh_from_db()
-    note_item_change(item=item, before=before)
+    """Cancel a dinner's item through the item service: a new version (stale edit forms are refused), a new
+    SEQUENCE (calendars update), history and change notices."""
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("The hospitality slot was cancelled.")
+    item_services.change_item(item=item, data={"status": ItemStatus.CANCELLED}, judge=False, not_judged_because=reason)

@@ -4,19 +4,21 @@ thank-yous. Each kind is built as drafts (one per recipient) that staff preview,
 import dataclasses
 import hashlib
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from councils.changes import note_change
 from hospitality.enums import InvitationStatus
 from hospitality.models import GuestAssignment, Invitation
 from lifecycle.enums import TaskMessage
 from lifecycle.links import feedback_url
 from lifecycle.services import complete_message_tasks
 from lifecycle.sponsor_review import published_items, review_url
+from meetings import services as item_services
 from meetings.enums import ItemStatus
-from meetings.models import ItemChange, ItineraryItem
+from meetings.models import ItineraryItem
 from notifications.enums import NotificationKind, RecipientType
 from notifications.services import queue_email, render_message
 
@@ -197,21 +199,23 @@ def thank_you_plan(program, note="", now=None):
 
 
 def mark_thanked(*, program, item_ids, user=None):
-    """Confirmed → thanked, one conditional update per item of ``program``: an item that changed meanwhile
-    (cancelled, or thanked by a concurrent run) stays as it is, and only the run that changed it records the
-    change."""
-    change = {"status": [str(ItemStatus.CONFIRMED.label), str(ItemStatus.THANKED.label)]}
-    thanked = [
-        pk
-        for pk in sorted(set(item_ids))
-        if ItineraryItem.objects.filter(pk=pk, program=program, status=ItemStatus.CONFIRMED).update(
-            status=ItemStatus.THANKED, updated_at=timezone.now()
+    """Confirmed → thanked, through the item service (version, history, calendars), item by item: an item that
+    changed meanwhile (cancelled, or thanked by a concurrent run) stays as it is, and only the run that changed it
+    records the change. Returns how many items were thanked."""
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("Thanked after it took place.")
+    thanked = 0
+    for item in ItineraryItem.objects.filter(pk__in=sorted(set(item_ids)), program=program).order_by("pk"):
+        outcome = item_services.change_item(
+            item=item,
+            data={"status": ItemStatus.THANKED},
+            actor=user,
+            only_if={"status": ItemStatus.CONFIRMED},
+            judge=False,
+            not_judged_because=reason,
         )
-    ]
-    ItemChange.objects.bulk_create(ItemChange(item_id=pk, user=user, changes=change) for pk in thanked)
-    if thanked:
-        note_change(program.council_id)
-    return len(thanked)
+        thanked += bool(outcome.changes)
+    return thanked
 
 
 def drafts_for(program, message, note="", now=None):

@@ -1,8 +1,9 @@
 """Reuse: copy an item, a day or a whole program (as a template for a new delegation, shifted in time).
 
 Copies keep wall-clock times in the stop's zone: a 09:00 meeting copied across a daylight-saving change is still
-at 09:00 local (its UTC instant moves). A copy is a fresh idea: status ``idea``, version 1, no history, no
-requests, no conflict override. A program copy has no participants and no program staff.
+at 09:00 local (its UTC instant moves). A copy is a fresh idea: status ``idea``, version 1, no requests, no
+conflict override; its history starts with where it was copied from (``meetings.services.create_copies``). A
+program copy has no participants and no program staff.
 """
 
 import datetime as dt
@@ -12,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from councils.changes import note_change
 from lifecycle.services import sync_checklist
+from meetings import services as item_services
 from meetings.enums import ItemStatus
 from meetings.models import ItineraryItem
 from programs.enums import ProgramStatus
@@ -67,36 +68,23 @@ def _new_item(source, *, program, stop, starts_at, ends_at, pickup_at, keep_peop
         pickup_at=pickup_at,
         **{field: getattr(source, field) for field in _COPIED_FIELDS},
     )
+    # The related objects already read with the source, so that recording the copy reads nothing again.
+    for relation in ("venue", "host_organization", "transport_vendor", "interpreter"):
+        if getattr(source, f"{relation}_id") is not None:
+            setattr(copy, relation, getattr(source, relation))
     if not keep_people:
         copy.whole_group = True
-        copy.interpreter_id = None
+        copy.interpreter = None
     return copy
 
 
-def _save_with_relations(pairs, *, keep_people):
-    """Save copies and give each its source's contacts (and, within a program, its subset of participants)."""
-    created = ItineraryItem.objects.bulk_create([copy for _source, copy in pairs])
-    for council_id in {copy.program.council_id for _source, copy in pairs}:
-        note_change(council_id)
-    contact_links = [
-        ItineraryItem.contacts.through(itineraryitem_id=copy.pk, contact_id=contact.pk)
-        for (source, _copy), copy in zip(pairs, created, strict=True)
-        for contact in source.contacts.all()
-    ]
-    ItineraryItem.contacts.through.objects.bulk_create(contact_links)
-    if keep_people:
-        people_links = [
-            ItineraryItem.participants.through(itineraryitem_id=copy.pk, participant_id=person.pk)
-            for (source, _copy), copy in zip(pairs, created, strict=True)
-            if not source.whole_group
-            for person in source.participants.all()
-        ]
-        ItineraryItem.participants.through.objects.bulk_create(people_links)
-    return created
-
-
 def _source_items(queryset):
-    return queryset.select_related("stop").prefetch_related("contacts", "participants").order_by("starts_at", "pk")
+    # What the copies' history shows is read with the sources: the copies share their places, hosts and people.
+    return (
+        queryset.select_related("stop", "venue", "host_organization", "interpreter", "transport_vendor")
+        .prefetch_related("contacts", "participants")
+        .order_by("starts_at", "pk")
+    )
 
 
 def copy_item(*, item, starts_at):
@@ -126,7 +114,7 @@ def copy_item(*, item, starts_at):
     )
     with transaction.atomic():
         source = _source_items(ItineraryItem.objects.filter(pk=item.pk)).get()
-        [created] = _save_with_relations([(source, copy)], keep_people=True)
+        [created] = item_services.create_copies([(source, copy)], keep_people=True)
     return created
 
 
@@ -160,7 +148,7 @@ def copy_day(*, program, day, to_day):
         }
         pairs.append((source, _new_item(source, program=program, stop=stop, keep_people=True, **shifted)))
     with transaction.atomic():
-        return _save_with_relations(pairs, keep_people=True)
+        return item_services.create_copies(pairs, keep_people=True)
 
 
 def copy_program(*, program, title, arrival_date, user=None):
@@ -205,6 +193,6 @@ def copy_program(*, program, title, arrival_date, user=None):
                 for name in ("starts_at", "ends_at", "pickup_at")
             }
             pairs.append((source, _new_item(source, program=copy, stop=stop, keep_people=False, **shifted)))
-        _save_with_relations(pairs, keep_people=False)
+        item_services.create_copies(pairs, keep_people=False)
         sync_checklist(copy)
     return copy

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from directory.models import Contact, HostOrganization, Venue
 from logistics.models import TransportVendor
 from meetings.models import ItineraryItem
+from meetings.services import raw_value, sign_base
 
 WALL_CLOCK_FORMAT = "%Y-%m-%dT%H:%M"
 # The search box of the contacts (static/meetings/contact_search.js fills the results).
@@ -82,6 +83,9 @@ class ItemForm(OverrideMixin, forms.ModelForm):
     new_venue_address = forms.CharField(label=_("New venue: address"), max_length=300, required=False)
     new_venue_city = forms.CharField(label=_("New venue: city"), max_length=120, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The item as this editor started from it (signed, ``meetings.services.sign_base``): a save on an older copy is
+    # merged with what others saved since instead of overwriting it.
+    base = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = ItineraryItem
@@ -141,6 +145,7 @@ class ItemForm(OverrideMixin, forms.ModelForm):
             for name in ("starts_at", "ends_at", "pickup_at"):
                 self.initial[name] = wall_clock(getattr(self.instance, name), time_zone)
             self.initial.setdefault("version", self.instance.version)
+            self.initial.setdefault("base", sign_base(self.instance))
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -153,6 +158,7 @@ class ItemForm(OverrideMixin, forms.ModelForm):
             Fieldset(_("Transport"), "transport_vendor", "pickup_at", "pickup_location"),
             Fieldset(_("Notes"), "dress_code", "what_to_bring", "visitor_notes", "internal_notes"),
             "version",
+            "base",
         )
 
     def _limit_contact_options(self):
@@ -220,6 +226,10 @@ class MoveItemForm(OverrideMixin):
     starts_at = WallClockField()
     ends_at = WallClockField()
     version = forms.IntegerField(min_value=1)
+    # Where the calendar showed the item before the drag: a drag on a stale copy still succeeds when someone else
+    # changed only other fields meanwhile.
+    base_starts_at = WallClockField(required=False)
+    base_ends_at = WallClockField(required=False)
 
     def __init__(self, *args, item, **kwargs):
         super().__init__(*args, **kwargs)
@@ -228,6 +238,9 @@ class MoveItemForm(OverrideMixin):
     def clean(self):
         cleaned = super().clean()
         time_zone = self.item.stop.time_zone
+        for name in ("base_starts_at", "base_ends_at"):
+            if cleaned.get(name):
+                cleaned[name] = make_local_aware(cleaned[name], time_zone)
         for name in ("starts_at", "ends_at"):
             if cleaned.get(name):
                 aware = make_local_aware(cleaned[name], time_zone)
@@ -243,6 +256,13 @@ class MoveItemForm(OverrideMixin):
             ).items():
                 self.add_error(name, message)
         return cleaned
+
+    def base(self):
+        """The times the calendar showed, as a merge base for ``meetings.services.move_item`` (None if not sent)."""
+        starts_at, ends_at = self.cleaned_data.get("base_starts_at"), self.cleaned_data.get("base_ends_at")
+        if starts_at is None or ends_at is None:
+            return None
+        return {"values": {"starts_at": raw_value("starts_at", starts_at), "ends_at": raw_value("ends_at", ends_at)}}
 
 
 class CalendarRangeField(forms.CharField):

@@ -77,6 +77,8 @@ class ItemChange(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     # {"field": [old, new], ...} in display form.
     changes = models.JSONField(default=dict)
+    # Why conflicts were not judged, or which value was kept where two people changed the same field.
+    note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -11,7 +11,6 @@ hears of it in the same transaction.
 """
 
 import datetime as dt
-import zoneinfo
 
 from django.conf import settings
 from django.core import signing
@@ -24,8 +23,7 @@ from django.utils.translation import gettext as _
 from councils.changes import note_change
 from meetings import services as item_services
 from meetings.enums import ItemStatus, RequestStatus
-from meetings.models import ItemChange, ItineraryItem, MeetingRequest
-from notifications.change_notices import note_item_change, snapshot_item
+from meetings.models import ItineraryItem, MeetingRequest
 from notifications.enums import NotificationKind, RecipientType
 from notifications.services import queue_email
 
@@ -35,8 +33,6 @@ VALID_AFTER = dt.timedelta(days=1)
 # The one reminder goes out when a request is still pending this long before its deadline.
 REMIND_BEFORE_DEADLINE = dt.timedelta(days=1)
 OPEN_STATUSES = (RequestStatus.PENDING, RequestStatus.PROPOSED, RequestStatus.EXPIRED)
-# Fields whose change a calendar shows: they raise the ICS SEQUENCE.
-_SEQUENCE_FIELDS = {"starts_at", "ends_at", "status", "stop_id", "venue_id"}
 
 
 class Answer:
@@ -93,43 +89,21 @@ def resolve_token(token, *, now=None):
 # Recording item changes
 
 
-def _display(item, field, value):
-    if isinstance(value, dt.datetime):
-        local = value.astimezone(zoneinfo.ZoneInfo(item.stop.time_zone))
-        return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
-    if field == "status":
-        return str(ItemStatus(value).label)
-    return "" if value is None else str(value)
-
-
 def _change_item(item, *, user=None, actor_label="", extra_changes=None, **fields):
-    """Set ``fields`` on a locked item, record who changed what, raise its version and tell the change hook.
-
-    The history is written in the site's language, whoever caused the change (a host answers in theirs).
-    """
-    before = snapshot_item(item)
+    """Change the item through the item service (history, version, SEQUENCE, notices), recording the request's
+    own step with it. A request's step is applied as given: staff see any conflict on the calendar."""
     with translation.override(settings.LANGUAGE_CODE):
-        changed = {
-            field: [_display(item, field, getattr(item, field)), _display(item, field, value)]
-            for field, value in fields.items()
-            if getattr(item, field) != value
-        }
-        extras = {name: [str(old), str(new)] for name, (old, new) in (extra_changes or {}).items()}
-    for field, value in fields.items():
-        setattr(item, field, value)
-    if changed:
-        item.version += 1
-        update_fields = [*fields, "version", "updated_at"]
-        if _SEQUENCE_FIELDS & set(changed):
-            item.sequence += 1
-            update_fields.append("sequence")
-        item.save(update_fields=update_fields)
-    changes = {**changed, **extras}
-    if changes:
-        ItemChange.objects.create(item=item, user=user, actor_label=actor_label, changes=changes)
-    if changed:
-        note_item_change(item=item, before=before, actor=user)
-    return changes
+        reason = _("A meeting request's step is recorded as given; conflicts show on the calendar.")
+    outcome = item_services.change_item(
+        item=item,
+        data=fields,
+        actor=user,
+        actor_label=actor_label,
+        judge=False,
+        not_judged_because=reason,
+        events={name: [str(old), str(new)] for name, (old, new) in (extra_changes or {}).items()},
+    )
+    return outcome.item
 
 
 def _locked_item(item_id):
@@ -224,14 +198,12 @@ def send_request(*, item, contact, deadline, message="", user=None, now=None):
         if item.host_organization_id is None:
             fields["host_organization"] = contact.organization
         extra = {}
-        names = sorted(item.contacts.values_list("name", flat=True))
-        if not item.contacts.filter(pk=contact.pk).exists():
-            item.contacts.add(contact)
-            extra["contacts"] = [", ".join(names), ", ".join(sorted([*names, contact.name]))]
+        contacts = list(item.contacts.all())
+        if contact not in contacts:
+            fields["contacts"] = [*contacts, contact]
         with translation.override(settings.LANGUAGE_CODE):
             extra["meeting_request"] = ["", _("sent to %(name)s") % {"name": contact.name}]
-        _change_item(item, user=user, extra_changes=extra, **fields)
-        meeting_request.item = item
+        meeting_request.item = _change_item(item, user=user, extra_changes=extra, **fields)
         _queue_to_contact(
             meeting_request,
             kind=NotificationKind.MEETING_REQUEST,
@@ -273,11 +245,15 @@ def answer_request(*, meeting_request, answer, note="", proposed_starts_at=None,
             fields["status"] = ItemStatus.DECLINED
         extra = {"meeting_request": [old_label, RequestStatus(meeting_request.status).label]}
         if answer == Answer.PROPOSE:
-            extra["proposed_time"] = [
-                "",
-                f"{_display(item, 'starts_at', proposed_starts_at)} – {_display(item, 'ends_at', proposed_ends_at)}",
-            ]
-        _change_item(item, actor_label=meeting_request.contact.name, extra_changes=extra, **fields)
+            with translation.override(settings.LANGUAGE_CODE):
+                extra["proposed_time"] = [
+                    "",
+                    f"{item_services.display_time(proposed_starts_at, item.stop.time_zone)} – "
+                    f"{item_services.display_time(proposed_ends_at, item.stop.time_zone)}",
+                ]
+        meeting_request.item = _change_item(
+            item, actor_label=meeting_request.contact.name, extra_changes=extra, **fields
+        )
         _queue_answer_to_staff(meeting_request)
     return meeting_request
 

@@ -100,7 +100,7 @@ def agenda(request, program_id):
     return render(request, "meetings/agenda.html", {"program": program, "days": agenda_days(program)})
 
 
-def _render_form(request, form, *, program, item=None, conflicts=(), stale=None):
+def _render_form(request, form, *, program, item=None, conflicts=(), stale=None, clashes=(), resolutions=None):
     context = {
         "form": form,
         "program": program,
@@ -108,8 +108,19 @@ def _render_form(request, form, *, program, item=None, conflicts=(), stale=None)
         "conflicts": conflicts,
         "has_hard_conflicts": bool(hard(conflicts)),
         "stale": stale,
+        "clashes": clashes,
+        "resolutions": resolutions or {},
     }
     return render(request, "meetings/item_form.html", context)
+
+
+def _resolutions(request):
+    """Whose value stays, for each field two people changed (``resolve_<field>``: ``mine`` or ``theirs``)."""
+    return {
+        name: request.POST[f"resolve_{name}"]
+        for name in services.EDITABLE_FIELDS
+        if request.POST.get(f"resolve_{name}") in ("mine", "theirs")
+    }
 
 
 @staff_required
@@ -154,24 +165,36 @@ def item_edit(request, item_id):
     form = ItemForm(request.POST, instance=item, program=program, contacts_search_url=search_url)
     if not form.is_valid():
         return _render_form(request, form, program=program, item=item)
+    base = services.read_base(form.cleaned_data["base"])
+    resolutions = _resolutions(request)
     try:
         item, found = services.update_item(
             item=item,
             data=form.item_data(),
             expected_version=form.cleaned_data["version"] or 0,
+            base=base,
+            resolutions=resolutions,
             user=request.user,
             override_reason=form.cleaned_data["override_reason"],
         )
     except services.ConflictsNeedOverride as error:
         return _render_form(request, form, program=program, item=item, conflicts=error.conflicts)
+    except services.EditConflict as conflict:
+        # Nothing was saved. The editor's input stays in the form, their base too: on the next save, what only
+        # others changed is kept, what only they changed is applied, and each clash goes the way they choose.
+        return _render_form(
+            request, form, program=program, item=conflict.item, clashes=conflict.clashes, resolutions=resolutions
+        )
     except services.StaleItemError as stale:
-        # Keep what this person typed; the next save is against the version they have now seen.
+        # A save without a base (an old page): keep what this person typed, against the version now seen.
         data = request.POST.copy()
         data["version"] = stale.item.version
+        data["base"] = services.sign_base(stale.item)
         form = ItemForm(data, instance=stale.item, program=program, contacts_search_url=search_url)
         form.is_valid()
-        form.add_error(None, _("Someone else saved this item while you were editing it. Your changes are kept below."))
         return _render_form(request, form, program=program, item=item, stale=stale)
+    if base is not None and base["version"] + 1 < item.version:
+        messages.info(request, _("Someone else saved this item meanwhile: your changes were merged with theirs."))
     messages.success(request, _("“%(title)s” is saved.") % {"title": item.title})
     _warn(request, found)
     return redirect(_calendar_url(program, item.stop))
@@ -208,9 +231,14 @@ def item_move(request, item_id):
             starts_at=form.cleaned_data["starts_at"],
             ends_at=form.cleaned_data["ends_at"],
             expected_version=form.cleaned_data["version"],
+            base=form.base(),
             user=request.user,
             override_reason=form.cleaned_data["override_reason"],
         )
+    except services.EditConflict as conflict:
+        message = _("Someone else moved this item since the calendar was loaded; it shows the latest now.")
+        changes = [_change_json(change) for change in conflict.item.changes.select_related("user")[:3]]
+        return JsonResponse({"error": "stale", "message": message, "changes": changes}, status=409)
     except services.StaleItemError as stale:
         message = _("Someone else changed this item since the calendar was loaded; it shows the latest now.")
         changes = [_change_json(change) for change in stale.changes]

@@ -75,6 +75,11 @@
       ends_at: wallClock(info.event.end),
       version: info.event.extendedProps.version,
     });
+    if (info.oldEvent) {
+      // Where the item was: the server merges the move with other changes saved since the calendar loaded.
+      body.set("base_starts_at", wallClock(info.oldEvent.start));
+      body.set("base_ends_at", wallClock(info.oldEvent.end));
+    }
     if (overrideReason) {
       body.set("override_conflicts", "on");
       body.set("override_reason", overrideReason);

@@ -50,7 +50,7 @@ def _meeting(program, stop, day=BEFORE_DST, hour=9, **extra):
     )
 
 
-def test_copying_an_item_keeps_its_content_and_length_but_not_its_history(staff_client, program, stop):
+def test_copying_an_item_keeps_its_content_and_length_and_starts_its_own_history(staff_client, program, stop):
     contact = ContactFactory(organization__council=program.council, name="Luke Whyte")
     item = _meeting(
         program,
@@ -79,7 +79,9 @@ def test_copying_an_item_keeps_its_content_and_length_but_not_its_history(staff_
     assert (copy.starts_at, copy.ends_at) == (local(dt.date(2027, 3, 11), 14), local(dt.date(2027, 3, 11), 15, 30))
     assert (copy.status, copy.version, copy.conflict_override_reason) == (ItemStatus.IDEA, 1, "")
     assert list(copy.contacts.all()) == [contact]
-    assert copy.changes.count() == 0
+    [created] = copy.changes.all()  # the source's history stays with the source
+    assert created.changes["title"] == ["", "Express-News data desk"]
+    assert created.note.startswith("Copied from “Express-News data desk”")
     assert MeetingRequest.objects.filter(item=copy).count() == 0
 
 
@@ -201,7 +203,8 @@ def test_copying_a_program_makes_a_shifted_draft_without_people_or_requests(staf
     ]
     assert (copy.participants.count(), copy.program_staff.count()) == (0, 0)
     assert MeetingRequest.objects.filter(item__program=copy).count() == 0
-    assert ItemChange.objects.filter(item__program=copy).count() == 0
+    # Each copy's history starts with where it was copied from, nothing of the source's.
+    assert [change.note[:11] for change in ItemChange.objects.filter(item__program=copy)] == ["Copied from"] * 2
 
 
 @pytest.mark.parametrize(
