@@ -141,3 +141,37 @@ def test_staff_lengthen_an_item_by_dragging_its_end(page, live_server, itinerary
     assert (item.starts_at, item.ends_at, item.version) == (local(WEDNESDAY, 10), local(WEDNESDAY, 11, 30), 2)
     page.reload()
     expect(river_walk).to_contain_text("10:00 - 11:30")
+
+
+def test_a_drag_in_one_page_and_a_form_saved_in_another_both_survive(page, live_server, itinerary):
+    """The same coordinator has the calendar open in one tab and the item's form in another."""
+    page.set_viewport_size({"width": 1400, "height": 2200})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("coordinator")
+    page.get_by_label("Password").fill("secret-password-1")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Programs")).to_be_visible()
+    item = ItineraryItem.objects.get(title="River Walk")
+    form_page = page.context.new_page()
+    form_page.goto(f"{live_server.url}/itinerary/items/{item.pk}/edit/")
+    expect(form_page.get_by_label("Title")).to_have_value("River Walk")
+
+    # The calendar, loaded after the form: the drag moves the item to Thursday.
+    page.goto(f"{live_server.url}/itinerary/{itinerary.pk}/calendar/")
+    expect(page.locator(".fc-timegrid-event", has_text="River Walk")).to_be_visible()
+    with page.expect_response(lambda response: "/move/" in response.url and response.status == 200):
+        drag_event(page, "River Walk", THURSDAY)
+
+    # The form, opened before the drag, changes the topic and the title: it saves, and keeps the drag's time.
+    form_page.get_by_label("Title").fill("River Walk with the mayor")
+    form_page.get_by_label("Topic").fill("Urban renewal")
+    form_page.get_by_role("button", name="Save").click()
+    expect(form_page.locator(".fc-timegrid-event", has_text="River Walk with the mayor")).to_be_visible()
+
+    item.refresh_from_db()
+    assert (item.title, item.topic, item.starts_at) == (
+        "River Walk with the mayor",
+        "Urban renewal",
+        local(THURSDAY, 10),
+    )
+    expect(form_page.get_by_text("your changes were merged with theirs")).to_be_visible()
