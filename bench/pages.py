@@ -15,13 +15,15 @@ def _first_week(stop):
     return {"stop": stop.pk, "start": f"{start.isoformat()}T00:00:00Z", "end": f"{end.isoformat()}T00:00:00Z"}
 
 
-def page_paths(world):
-    program = world["big_program"]
-    token = make_token(world["big_participant"])
+def page_paths(program, participant):
+    """The staff dashboard (the whole council), the program's calendar data, and the participant's Today page,
+    program page and calendar feed."""
+    token = make_token(participant)
     calendar_query = urlencode(_first_week(program.stops.order_by("start_date").first()))
     return [
         ("staff dashboard", reverse("programs:home"), True),
         ("calendar data endpoint", f"{reverse('meetings:calendar_events', args=[program.pk])}?{calendar_query}", True),
         ("participant's Today page", reverse("visitors:today", kwargs={"token": token}), False),
+        ("participant's program page", reverse("visitors:program", kwargs={"token": token}), False),
         ("participant's ICS feed", reverse("visitors:calendar", kwargs={"token": token}), False),
     ]
