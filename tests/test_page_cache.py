@@ -862,3 +862,27 @@ def test_another_councils_staff_get_no_answer_about_the_calendar_data_even_with_
     response = client.get(calendar_data_url(program), {"stop": stop.pk}, headers={"If-None-Match": etag})
 
     assert response.status_code == 404
+
+
+def program_url(holder):
+    return reverse("visitors:program", kwargs={"token": make_token(holder)})
+
+
+def test_the_visitors_program_page_is_served_from_the_cache_until_a_change(
+    client, staff, participant, items, page_cache, clock, django_assert_num_queries
+):
+    client.get(program_url(participant))
+    clock.shift(dt.timedelta(seconds=20))
+    kept = client.get(program_url(participant))
+    clock.shift(dt.timedelta(seconds=20))
+    with django_assert_num_queries(1):  # the holder with program and council
+        again = client.get(program_url(participant))
+    with page_cache.commit():
+        itinerary.update_item(
+            item=items["lunch"], data={"title": "Lunch at the Mercado"}, expected_version=1, user=staff
+        )
+    changed = client.get(program_url(participant))
+
+    assert again.content == kept.content
+    assert "Lunch at the Mercado" not in page_text(again)
+    assert "Lunch at the Mercado" in page_text(changed)

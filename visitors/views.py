@@ -97,11 +97,17 @@ def today(request, token):
 def program(request, token):
     holder = request.holder
     now = timezone.now()
-    day = find_today(holder.program, stops_of(holder.program), now=now)
-    items = list(schedule_items(holder))
-    mark_changes(items, last_seen_at=record_visit(holder=holder, now=now))
-    context = _page(request, token, "program", today=day, now=now, days=by_day(items))
-    return render(request, "visitors/program.html", context)
+    last_seen_at = record_visit(holder=holder, now=now)
+    # Like Today: read to the minute, with what changed marked against the previous visit.
+    key = _holder_key(request, token, "program", now.replace(second=0, microsecond=0), last_seen_at)
+
+    def render_page():
+        day = find_today(holder.program, stops_of(holder.program), now=now)
+        items = mark_changes(list(schedule_items(holder)), last_seen_at=last_seen_at)
+        context = _page(request, token, "program", today=day, now=now, days=by_day(items))
+        return render(request, "visitors/program.html", context)
+
+    return cached_page(request, key, render_page)
 
 
 @personal_link
