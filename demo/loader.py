@@ -24,8 +24,7 @@ from logistics.enums import FlightDirection, VendorKind
 from logistics.models import Flight, Hotel, HotelBooking, TransportVendor
 from meetings.enums import ItemKind, ItemStatus
 from meetings.models import ItineraryItem
-from notifications.enums import NotificationKind, RecipientType
-from notifications.services import queue_email
+from notifications import digest
 from programs.enums import Consent, ProgramStaffRole, ProgramStatus
 from programs.models import Participant, Program, ProgramStaffMember, Sponsor, Stop
 from visitors.services import email_personal_link
@@ -754,22 +753,10 @@ def _load_st_louis(council, today):
     return program
 
 
-def _queue_digest(council, program):
-    coordinator = program.coordinator
-    waiting = program.items.filter(status__in=[ItemStatus.IDEA, ItemStatus.REQUESTED]).order_by("starts_at")
-    queue_email(
-        council=council,
-        program=program,
-        kind=NotificationKind.STAFF_DIGEST,
-        recipient_type=RecipientType.STAFF,
-        recipient_id=coordinator.pk,
-        recipient_name=coordinator.get_full_name(),
-        recipient_email=coordinator.email,
-        template="notifications/email/staff_digest",
-        context={"program": program, "items": list(waiting)},
-        dedupe_key=f"demo-digest:{program.pk}",
-        essential=False,
-    )
+def _queue_digest(program):
+    """The coordinator's digest of the program, queued now; what it says is rendered again when it is sent."""
+    for recipient in digest.coordinators(program):
+        digest.queue_digest(program=program, recipient=recipient, dedupe_key=f"demo-digest:{program.pk}")
 
 
 def _tick_tasks(program, *, until):
@@ -799,7 +786,7 @@ def load_demo(*, today=None):
     programs = [_load_san_antonio(san_antonio, today), _load_st_louis(st_louis, today)]
     for program in programs:
         sync_checklist(program)
-        _queue_digest(program.council, program)
+        _queue_digest(program)
     # The council has kept up with its checklist: in San Antonio everything due before arrival is done, in
     # St. Louis what fell due in the three weeks after acceptance.
     _tick_tasks(programs[0], until=programs[0].arrival_date - dt.timedelta(days=1))

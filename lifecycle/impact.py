@@ -2,7 +2,9 @@
 
 Every figure is one aggregate query over the programs in scope, so the cost does not grow with programs or items.
 Definitions:
-- a meeting held is a professional meeting or site visit that was confirmed (or already thanked);
+- a meeting held is a professional meeting or site visit that has ended (its end is not after the moment the
+  figures are computed) and was confirmed (or already thanked): a meeting still ahead, or cancelled, declined or
+  never confirmed, was not held;
 - the host organisations are those of the meetings held; a host is *returning* when it held a meeting in a
   program of the council that arrived before the first program in scope where it held one, else *new*;
 - volunteer households are the volunteers with an accepted invitation; their hours are the slots' durations;
@@ -13,6 +15,7 @@ import dataclasses
 import datetime as dt
 
 from django.db.models import Count, Min, Q
+from django.utils import timezone
 
 from directory.enums import Sector
 from hospitality.enums import InvitationStatus
@@ -38,6 +41,7 @@ class Statistics:
     visitors: int
     visitors_by_country: list  # [(country, count)]
     cities: list  # [(city, programs)]
+    as_of: dt.datetime  # the moment the figures were computed: meetings count as held once they have ended by then
 
     def chart_data(self):
         """What the page's charts draw, embedded with ``json_script``."""
@@ -74,27 +78,34 @@ class Statistics:
             yield ("cities", city, count)
         for program in self.programs:
             yield ("meetings_held_by_program", program.title, program.meetings_held)
+        yield ("as_of", "", self.as_of.astimezone(dt.UTC).isoformat(timespec="seconds"))
 
 
 def programs_in_year(council, year):
     return Program.objects.filter(council=council, arrival_date__year=year)
 
 
-def _held_items(council):
-    return ItineraryItem.objects.filter(program__council=council, kind__in=MEETING_KINDS, status__in=HELD_STATUSES)
+def _held_items(council, now):
+    """The council's meetings held by ``now``: confirmed (or thanked) meetings and site visits that have ended."""
+    return ItineraryItem.objects.filter(
+        program__council=council, kind__in=MEETING_KINDS, status__in=HELD_STATUSES, ends_at__lte=now
+    )
 
 
-def compute(council, programs):
-    """The statistics of ``programs`` (a queryset of the council's programs)."""
+def compute(council, programs, *, now=None):
+    """The statistics of ``programs`` (a queryset of the council's programs) as they stand at ``now``."""
+    now = now or timezone.now()
     program_ids = programs.values("pk")
     program_list = list(
         programs.annotate(
             meetings_held=Count(
-                "items", filter=Q(items__kind__in=MEETING_KINDS, items__status__in=HELD_STATUSES), distinct=True
+                "items",
+                filter=Q(items__kind__in=MEETING_KINDS, items__status__in=HELD_STATUSES, items__ends_at__lte=now),
+                distinct=True,
             )
         ).order_by("arrival_date", "title")
     )
-    held = _held_items(council).filter(program_id__in=program_ids)
+    held = _held_items(council, now).filter(program_id__in=program_ids)
     meetings_held = held.count()
     # Per host: its first program in scope, and its first program ever (any program of the council).
     in_scope = {
@@ -104,7 +115,7 @@ def compute(council, programs):
         .annotate(first_in_scope=Min("program__arrival_date"))
     }
     first_ever = dict(
-        _held_items(council)
+        _held_items(council, now)
         .filter(host_organization__in=list(in_scope))
         .values("host_organization")
         .annotate(first=Min("program__arrival_date"))
@@ -149,4 +160,5 @@ def compute(council, programs):
         visitors=sum(n for _c, n in by_country),
         visitors_by_country=by_country,
         cities=cities,
+        as_of=now,
     )

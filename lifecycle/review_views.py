@@ -55,7 +55,12 @@ def version_detail(request, version_id):
     return render(
         request,
         "lifecycle/version_detail.html",
-        {"version": version, "program": version.program, "rows": sponsor_review.review_rows(version)},
+        {
+            "version": version,
+            "program": version.program,
+            "rows": sponsor_review.review_rows(version),
+            "comments": version.comments.all(),
+        },
     )
 
 

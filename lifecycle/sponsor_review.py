@@ -1,18 +1,23 @@
-"""Sponsor review: numbered, published snapshots of the itinerary, what changed between them, and the weekly update."""
+"""Sponsor review: numbered, published snapshots of the itinerary, what changed between them, the program
+officer's comments (each one emailed to the program's coordinator), and the weekly update."""
 
 import dataclasses
 import datetime as dt
 import zoneinfo
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext_lazy as _
 
 from councils.changes import note_change
 from lifecycle.links import review_url
 from lifecycle.models import ItineraryVersion, SponsorComment, WeeklySponsorUpdate
-from meetings.enums import ItemStatus
+from meetings.enums import ItemKind, ItemStatus
 from meetings.models import ItineraryItem
+from notifications import digest
 from notifications.enums import NotificationKind, RecipientType
 from notifications.services import queue_email
 from programs.enums import ProgramStatus
@@ -39,7 +44,8 @@ def published_items(program):
 
 
 def snapshot_items(program):
-    """The itinerary as the program officer sees it, frozen as plain data."""
+    """The itinerary as the program officer sees it, frozen as plain data (who attends: the whole group, or the
+    names of the participants who do)."""
     return [
         {
             "id": item.pk,
@@ -51,8 +57,10 @@ def snapshot_items(program):
             "stop": item.stop.city,
             "time_zone": item.stop.time_zone,
             "venue": item.venue.name if item.venue else "",
+            "whole_group": item.whole_group,
+            "participants": [] if item.whole_group else sorted(p.full_name for p in item.participants.all()),
         }
-        for item in published_items(program)
+        for item in published_items(program).prefetch_related("participants")
     ]
 
 
@@ -104,8 +112,39 @@ def revoke_version(*, version):
     version.refresh_from_db(fields=["revoked_at"])
 
 
+def version_page_url(version):
+    """The staff page of a version (its rows and the program officer's comments)."""
+    return settings.SITE_URL + reverse("lifecycle:version_detail", kwargs={"version_id": version.pk})
+
+
+@transaction.atomic
 def add_comment(*, version, body):
-    return SponsorComment.objects.create(version=version, body=body)
+    """Store the program officer's comment and tell the program's coordinator (the council's address when the
+    program has none), in the coordinator's language, with a link to the version's page; both commit together."""
+    comment = SponsorComment.objects.create(version=version, body=body)
+    program = version.program
+    officer = program.program_officer_name or program.program_officer_email
+    for recipient in digest.coordinators(program):
+        queue_email(
+            council=program.council,
+            program=program,
+            kind=NotificationKind.OTHER,
+            recipient_type=recipient.recipient_type,
+            recipient_id=recipient.user_id,
+            recipient_name=recipient.name,
+            recipient_email=recipient.email,
+            template="lifecycle/email/sponsor_comment",
+            context={
+                "program": program,
+                "version": version,
+                "comment": comment,
+                "officer": officer,
+                "version_url": version_page_url(version),
+            },
+            dedupe_key=f"lifecycle:comment:{comment.pk}:{recipient.key}",
+            language=recipient.language,
+        )
+    return comment
 
 
 def note_opened(version):
@@ -121,6 +160,98 @@ def previous_version(version):
     )
 
 
+# What the program officer is told changed, in this order; each is shown from its old value to its new one.
+CHANGE_LABELS = {
+    "title": _("Title"),
+    "kind": _("Kind"),
+    "time": _("Time"),
+    "stop": _("City"),
+    "venue": _("Place"),
+    "status": _("Status"),
+    "attendees": _("Attendees"),
+}
+
+
+def _span(starts_at, ends_at, time_zone):
+    """ "Tue 2 Mar, 13:00–14:00 CST": the item's time on its stop's clock, in the active language."""
+    start, end = _aware(starts_at, time_zone), _aware(ends_at, time_zone)
+    return f"{dateformat.format(start, 'D j M, H:i')}–{dateformat.format(end, 'H:i')} {dateformat.format(start, 'T')}"
+
+
+def _attendees(data):
+    """(whole group?, participant names), or None for a version published before attendees were recorded."""
+    if "whole_group" not in data:
+        return None
+    return (True, ()) if data["whole_group"] else (False, tuple(data.get("participants") or ()))
+
+
+def _values(data):
+    return {
+        "title": data["title"],
+        "kind": data.get("kind"),
+        "time": (data["starts_at"], data["ends_at"], data["time_zone"]),
+        "stop": data["stop"],
+        "venue": data["venue"],
+        "status": data["status"],
+        "attendees": _attendees(data),
+    }
+
+
+def _same(field, old, new):
+    if field == "time":  # the same moments, whatever zone they were shown in
+        return all(
+            dt.datetime.fromisoformat(a) == dt.datetime.fromisoformat(b) for a, b in zip(old[:2], new[:2], strict=True)
+        )
+    return old == new
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldChange:
+    """One field of an item that differs between two versions, with its old and its new value."""
+
+    field: str
+    old: object
+    new: object
+
+    @property
+    def label(self):
+        return CHANGE_LABELS[self.field]
+
+    @property
+    def old_display(self):
+        return self._display(self.old)
+
+    @property
+    def new_display(self):
+        return self._display(self.new)
+
+    def _display(self, value):
+        """The value as the page shows it, in the language active when the page is rendered."""
+        if self.field == "time":
+            return _span(*value)
+        if self.field == "status":
+            return ItemStatus(value).label
+        if self.field == "kind":
+            return ItemKind(value).label if value in ItemKind.values else value
+        if self.field == "attendees":
+            whole_group, names = value
+            return _("Whole group") if whole_group else (", ".join(names) or "—")
+        return value or "—"
+
+
+def changes_between(old, new):
+    """Every field of an item that differs from ``old`` to ``new`` (two snapshot entries of the same item).
+
+    A field that an older version did not record (attendees, before they were part of a version) is not compared.
+    """
+    before, after = _values(old), _values(new)
+    return [
+        FieldChange(field, before[field], after[field])
+        for field in CHANGE_LABELS
+        if before[field] is not None and after[field] is not None and not _same(field, before[field], after[field])
+    ]
+
+
 @dataclasses.dataclass
 class ReviewRow:
     id: int
@@ -133,6 +264,7 @@ class ReviewRow:
     time_zone: str
     mark: str = ""
     before: dict | None = None
+    changes: list = dataclasses.field(default_factory=list)
 
     @property
     def is_cancelled(self):
@@ -144,14 +276,18 @@ class ReviewRow:
 
     @property
     def previous_starts_at(self):
-        return _aware(self.before["starts_at"], self.time_zone) if self.before else None
+        """Where a moved item started in the previous version (None unless its start moved)."""
+        if not self.before:
+            return None
+        previous = _aware(self.before["starts_at"], self.time_zone)
+        return None if previous == self.starts_at else previous
 
 
 def _aware(value, time_zone):
     return dt.datetime.fromisoformat(value).astimezone(zoneinfo.ZoneInfo(time_zone))
 
 
-def _row(data, mark="", before=None):
+def _row(data, mark="", before=None, changes=()):
     return ReviewRow(
         id=data["id"],
         title=data["title"],
@@ -163,6 +299,7 @@ def _row(data, mark="", before=None):
         time_zone=data["time_zone"],
         mark=mark,
         before=before,
+        changes=list(changes),
     )
 
 
@@ -170,7 +307,8 @@ def compare(previous, current):
     """The rows of ``current`` (a snapshot), each marked with what changed since ``previous`` (None: first version).
 
     Added: not in the previous version. Cancelled: cancelled since, or no longer in the itinerary (shown at its
-    old time). Moved: its start, end or city changed. Changed: its title or venue changed.
+    old time). Moved: its start, end or city changed. Changed: any other field changed (title, kind, place,
+    status, attendees). Whatever the mark, ``changes`` lists every field that changed, from old to new.
     """
     if previous is None:
         return [_row(data) for data in current]
@@ -178,17 +316,18 @@ def compare(previous, current):
     rows = []
     for data in current:
         old = before.pop(data["id"], None)
+        changes = [] if old is None else changes_between(old, data)
         if old is None:
             mark = Mark.ADDED
         elif data["status"] == ItemStatus.CANCELLED and old["status"] != ItemStatus.CANCELLED:
             mark = Mark.CANCELLED
         elif any(data[field] != old[field] for field in WHEN_FIELDS):
             mark = Mark.MOVED
-        elif data["title"] != old["title"] or data["venue"] != old["venue"]:
+        elif changes:
             mark = Mark.CHANGED
         else:
             mark = ""
-        rows.append(_row(data, mark, before=old if mark == Mark.MOVED else None))
+        rows.append(_row(data, mark, before=old if mark == Mark.MOVED else None, changes=changes))
     rows.extend(_row(old, Mark.CANCELLED) for old in before.values() if old["status"] != ItemStatus.CANCELLED)
     rows.sort(key=lambda row: (row.starts_at, row.id))
     return rows

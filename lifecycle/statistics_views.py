@@ -43,6 +43,7 @@ def statistics(request):
             "chart_data": figures.chart_data(),
             "form": form,
             "query": request.GET.urlencode(),
+            "time_zone": request.council.time_zone,
         },
     )
 

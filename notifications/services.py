@@ -13,7 +13,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from notifications import preferences
-from notifications.enums import NotificationState
+from notifications.enums import NotificationKind, NotificationState
 from notifications.models import Notification
 
 log = logging.getLogger(__name__)
@@ -182,6 +182,16 @@ def message_id(notification):
     return f"<notification-{notification.pk}@{host}>"
 
 
+def render_at_send(notification):
+    """Rows that tell how things stand (the staff digest) are rendered again from the current data just before they
+    are sent, in the row's language, and keep the new text; every other row goes out as it was queued."""
+    if notification.kind == NotificationKind.STAFF_DIGEST:
+        from notifications import digest  # digest reads meetings and programs, which import this module
+
+        digest.refresh(notification)
+    return notification
+
+
 def build_email(notification, *, connection=None):
     headers = {"X-Exchange-Notification": str(notification.pk), "Message-ID": message_id(notification)}
     if not notification.essential and preferences.can_opt_out(notification.recipient_type):
@@ -253,6 +263,7 @@ def deliver(notification_id):
 def _send_claimed(notification, *, connection=None):
     """Send a row this caller has claimed, and record the outcome on it."""
     try:
+        render_at_send(notification)
         build_email(notification, connection=connection).send()
     except Exception as exc:  # noqa: BLE001 - every send failure is recorded on the row and retried
         if connection is not None:
