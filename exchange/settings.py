@@ -250,6 +250,9 @@ CELERY_BEAT_SCHEDULE = {
     "queue-daily-schedules": {"task": "notifications.queue_daily_schedules", "schedule": 300.0},
     # Queues host and volunteer reminders inside their lead time, and staff reminders about unanswered requests.
     "queue-reminders": {"task": "notifications.queue_reminders", "schedule": 300.0},
+    # Queues each open program's staff digest once a day after the council's daily schedule time (rendered when
+    # sent, after quiet hours).
+    "queue-staff-digests": {"task": "notifications.queue_staff_digests", "schedule": 300.0},
     # Turns item edits whose merge window has passed into one change notice per person (or nothing if undone).
     "flush-change-notices": {"task": "notifications.flush_change_notices", "schedule": 60.0},
     # Marks hospitality invitations expired once their answer deadline has passed.

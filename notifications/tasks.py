@@ -3,7 +3,7 @@
 
 from celery import shared_task
 
-from notifications import change_notices, daily_schedule, reminders, services
+from notifications import change_notices, daily_schedule, digest, reminders, services
 
 
 @shared_task(name="notifications.send")
@@ -34,3 +34,8 @@ def queue_reminders():
 @shared_task(name="notifications.flush_change_notices")
 def flush_change_notices():
     return change_notices.flush_due()
+
+
+@shared_task(name="notifications.queue_staff_digests")
+def queue_staff_digests():
+    return digest.queue_due()

@@ -6,10 +6,11 @@ from functools import cache
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Program, Sponsor, Stop
+from programs.models import Participant, Program, Sponsor, Stop
 
 
 @cache
@@ -145,3 +146,66 @@ class BaseStopFormSet(forms.BaseInlineFormSet):
 StopFormSet = forms.inlineformset_factory(
     Program, Stop, form=StopForm, formset=BaseStopFormSet, extra=1, can_delete=True
 )
+
+
+class ParticipantForm(forms.ModelForm):
+    """What staff keep about a visitor of the delegation; the link version and last visit are the system's."""
+
+    class Meta:
+        model = Participant
+        fields = [
+            "first_name",
+            "last_name",
+            "country",
+            "role",
+            "organization",
+            "email",
+            "phone",
+            "preferred_language",
+            "dietary_needs",
+            "accessibility_needs",
+            "bio",
+            "share_bio",
+            "share_contact",
+            "media_consent",
+            "notifications_opt_out",
+        ]
+        labels = {"role": _("Title or role")}
+        help_texts = {
+            "email": _("Their personal link and daily schedule are sent here."),
+            "preferred_language": _("Their pages and messages are in this language."),
+            "bio": _("Hosts see it only if the participant consents."),
+            "media_consent": _("Only participants who consent appear in the list meant for publication."),
+        }
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.program = program
+        # The languages the pages and messages are written in, as configured now.
+        self.fields["preferred_language"].choices = list(settings.LANGUAGES)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Participant"),
+                Row(Column("first_name"), Column("last_name")),
+                Row(Column("country"), Column("role"), Column("organization")),
+            ),
+            Fieldset(_("Contact"), Row(Column("email"), Column("phone"), Column("preferred_language"))),
+            Fieldset(_("Needs"), Row(Column("dietary_needs"), Column("accessibility_needs"))),
+            Fieldset(
+                _("Bio and consent"),
+                "bio",
+                Row(Column("share_bio"), Column("share_contact")),
+                Row(Column("media_consent"), Column("notifications_opt_out")),
+            ),
+        )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if email:
+            others = Participant.objects.filter(program=self.program, email__iexact=email).exclude(pk=self.instance.pk)
+            if others.exists():
+                raise forms.ValidationError(_("Another participant of this program has this email."))
+        return email

@@ -9,4 +9,17 @@ urlpatterns = [
     path("programs/new/", views.program_new, name="program_new"),
     path("programs/<int:program_id>/", views.program_detail, name="program"),
     path("programs/<int:program_id>/edit/", views.program_edit, name="program_edit"),
+    # The delegation (``person_id``: a participant of that program, as in the audit app's personal-data URLs)
+    path("programs/<int:program_id>/participants/", views.participant_list, name="participants"),
+    path("programs/<int:program_id>/participants/new/", views.participant_new, name="participant_new"),
+    path(
+        "programs/<int:program_id>/participants/<int:person_id>/edit/",
+        views.participant_edit,
+        name="participant_edit",
+    ),
+    path(
+        "programs/<int:program_id>/participants/<int:person_id>/remove/",
+        views.participant_remove,
+        name="participant_remove",
+    ),
 ]

@@ -15,6 +15,7 @@ def test_every_notification_beat_entry_names_a_registered_task():
         "notifications.flush_change_notices",
         "notifications.queue_daily_schedules",
         "notifications.queue_reminders",
+        "notifications.queue_staff_digests",
         "notifications.release_stale_claims",
         "notifications.send_due",
     ]
