@@ -113,6 +113,8 @@ TRACKED = {
 UNTRACKED = {
     "notifications.Notification",
     "notifications.PendingChange",
+    # Hosts' "still fine": read by the item page, which is not cached.
+    "notifications.Acknowledgement",
     "audit.AuditEvent",
     "meetings.ItemChange",
 }

@@ -10,7 +10,9 @@ day) makes each schedule a single row however often it runs.
 import datetime as dt
 import zoneinfo
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -22,7 +24,7 @@ from notifications.enums import NotificationKind, RecipientType
 from notifications.models import Notification
 from notifications.services import queue_email, render_message
 from programs.enums import ProgramStatus
-from programs.links import personal_link_url
+from programs.links import make_token, personal_link_url
 from programs.models import Participant, Program, ProgramStaffMember
 
 TEMPLATE = "notifications/email/daily_schedule"
@@ -87,8 +89,12 @@ def build(holder, day, *, stop):
     """Everything a daily-schedule message of ``holder`` for ``day`` is made of (for queuing and for previews)."""
     is_participant = isinstance(holder, Participant)
     items = items_of_day(_items(holder), day)
+    personal_link = personal_link_url(holder)
+    # The same events as the holder's feed (one builder, the same link to their program), in their language.
+    schedule_url = settings.SITE_URL + reverse("visitors:program", kwargs={"token": make_token(holder)})
     with override(holder.preferred_language):
         calendar_name = _("Schedule for %(date)s") % {"date": day.isoformat()}
+        calendar = ics.items_calendar(items, name=calendar_name, schedule_url=schedule_url)
     return {
         "recipient_type": _recipient_type(holder),
         "recipient_name": holder.full_name if is_participant else holder.name,
@@ -99,13 +105,13 @@ def build(holder, day, *, stop):
             "stop": stop,
             "items": items,
             "program": holder.program,
-            "personal_link": personal_link_url(holder),
+            "personal_link": personal_link,
         },
         "attachments": [
             {
                 "filename": f"schedule-{day.isoformat()}.ics",
                 "mimetype": "text/calendar",
-                "content": ics.items_calendar(items, name=calendar_name),
+                "content": calendar,
             }
         ],
     }

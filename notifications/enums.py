@@ -10,6 +10,8 @@ class NotificationKind(models.TextChoices):
     VOLUNTEER_REMINDER = "volunteer_reminder", _("Volunteer reminder")
     STAFF_REMINDER = "staff_reminder", _("Staff reminder")
     CHANGE_NOTICE = "change_notice", _("Change notice")
+    # A host's or volunteer's calendar invitation when an item is confirmed (changes go as change notices).
+    CALENDAR_INVITATION = "calendar_invitation", _("Calendar invitation")
     STAFF_DIGEST = "staff_digest", _("Staff digest")
     PERSONAL_LINK = "personal_link", _("Personal link")
     REQUEST_ANSWER = "request_answer", _("Answer to a request")
@@ -30,5 +32,25 @@ class RecipientType(models.TextChoices):
     PROGRAM_STAFF = "program_staff", _("Program staff")
     CONTACT = "contact", _("Host contact")
     VOLUNTEER = "volunteer", _("Volunteer")
+    TRANSPORT_VENDOR = "vendor", _("Transport vendor")
     STAFF = "staff", _("Council staff")
     OTHER = "other", _("Other")
+
+
+class AckAnswer(models.TextChoices):
+    """What a host contact or volunteer said from the link in a change notice or calendar invitation."""
+
+    NONE = "", _("Not yet")
+    STILL_FINE = "fine", _("Still fine")
+    OTHER_TIME = "other_time", _("Proposed another time")
+
+
+class ItemRole(models.TextChoices):
+    """Why a change to an item concerns someone (the first that applies names them in lists)."""
+
+    CONTACT = "contact", _("Host contact")
+    VOLUNTEER = "volunteer", _("Volunteer host")
+    INTERPRETER = "interpreter", _("Interpreter")
+    VENDOR = "vendor", _("Transport vendor")
+    PROGRAM_STAFF = "program_staff", _("Program staff")
+    PARTICIPANT = "participant", _("Participant")

@@ -1,6 +1,8 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from meetings.request_forms import LOCAL_INPUT, StopTimeZoneForm
 from notifications import queries
 from notifications.enums import NotificationKind, NotificationState
 
@@ -49,3 +51,25 @@ class SchedulePreviewForm(forms.Form):
 
 class UnsubscribeForm(forms.Form):
     """No fields: the signed token in the address names the person. One-click clients post ``List-Unsubscribe``."""
+
+
+class ProposalForm(StopTimeZoneForm):
+    """Another time a host proposes for an item, on the clock of the item's city."""
+
+    proposed_starts_at = forms.DateTimeField(label=_("Proposed start"), widget=LOCAL_INPUT)
+    proposed_ends_at = forms.DateTimeField(label=_("Proposed end"), widget=LOCAL_INPUT)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, time_zone=item.stop.time_zone, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("proposed_starts_at"), cleaned.get("proposed_ends_at")
+        if starts is None or ends is None:
+            return cleaned
+        if ends <= starts:
+            self.add_error("proposed_ends_at", _("The end must be after the start."))
+        elif starts <= timezone.now():
+            self.add_error("proposed_starts_at", _("The proposed time must be in the future."))
+        return cleaned

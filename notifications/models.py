@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from notifications.enums import NotificationKind, NotificationState, RecipientType
+from notifications.enums import AckAnswer, NotificationKind, NotificationState, RecipientType
 
 
 class Notification(models.Model):
@@ -81,3 +81,43 @@ class PendingChange(models.Model):
 
     def __str__(self):
         return f"{self.item_id} since {self.first_at:%Y-%m-%d %H:%M}"
+
+
+class Acknowledgement(models.Model):
+    """A host contact or volunteer told of one calendar version (``sequence``) of an item, and what they answered.
+
+    A row is written when the person is sent the item's details with a link (a change notice or the calendar
+    invitation on confirmation); the link names the row. "Still fine" (or a proposal of another time) is recorded
+    on it, against the version the person saw: when the item has moved since (a higher SEQUENCE), the old link says
+    so and records nothing. No name is kept here: it is read from the contact or volunteer, so erasing them leaves
+    nothing personal behind but ids.
+    """
+
+    item = models.ForeignKey("meetings.ItineraryItem", on_delete=models.CASCADE, related_name="acknowledgements")
+    recipient_type = models.CharField(max_length=20, choices=RecipientType.choices)
+    recipient_id = models.PositiveBigIntegerField()
+    sequence = models.PositiveIntegerField()
+    # The item's ``version`` when the person was told: what exactly they saw.
+    item_version = models.PositiveIntegerField()
+    told_at = models.DateTimeField(default=timezone.now)
+    answer = models.CharField(max_length=20, choices=AckAnswer.choices, blank=True, default=AckAnswer.NONE)
+    at = models.DateTimeField(null=True, blank=True)
+    proposed_starts_at = models.DateTimeField(null=True, blank=True)
+    proposed_ends_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["item", "sequence", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "recipient_type", "recipient_id", "sequence"], name="acknowledgement_once_per_version"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(proposed_ends_at__isnull=True)
+                | models.Q(proposed_ends_at__gt=models.F("proposed_starts_at")),
+                name="acknowledgement_proposal_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item_id} #{self.sequence} → {self.recipient_type} {self.recipient_id}: {self.answer or '-'}"

@@ -3,6 +3,11 @@ home-hospitality dinner, and to the program coordinator about requests and invit
 deadline. Lead times are the council's; the dedupe keys make each reminder a single row however often the beat
 task runs (a moved meeting or dinner is a new purpose and is reminded again).
 
+A reminder that already went out is never repeated with an old time: when a confirmed item it was about moves,
+the change notice to that host or volunteer says it corrects the reminder (``change_notices``), a reminder still
+waiting in the outbox with the old details is cancelled, and the correction stands for the reminder of the new
+time (``correction_prefix``), so that the host is not reminded twice of it.
+
 What a host learns about the visitors is what they need and agreed to: the group's size, countries and languages,
 and the bios of those who consented to share theirs. Volunteers learn their own guests' first names, countries,
 languages and needs, nothing of the rest of the group.
@@ -13,6 +18,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from councils.models import Council
@@ -43,6 +49,36 @@ def _existing(keys):
     return set(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
 
 
+# Corrections: a change notice that corrects a reminder already sent stands for the reminder of the new time.
+
+
+def correction_prefix(item_id, recipient_type, recipient_id, starts_at):
+    """The start of the dedupe key of every correction telling this person that the item now starts at
+    ``starts_at``; ``change_notices`` appends the pending change it comes from."""
+    return f"correction:{item_id}:{recipient_type}:{recipient_id}:{_stamp(starts_at)}:"
+
+
+def _corrected(item_id, recipient_type, recipient_ids, starts_at):
+    """Which of ``recipient_ids`` were already sent a correction giving this start time (one query)."""
+    prefixes = {pk: correction_prefix(item_id, recipient_type, pk, starts_at) for pk in recipient_ids}
+    if not prefixes:
+        return set()
+    query = Q()
+    for prefix in prefixes.values():
+        query |= Q(dedupe_key__startswith=prefix)
+    keys = list(Notification.objects.filter(query).values_list("dedupe_key", flat=True))
+    return {pk for pk, prefix in prefixes.items() if any(key.startswith(prefix) for key in keys)}
+
+
+def host_reminder_prefix(item_id, contact_id):
+    """The start of the dedupe keys of every host reminder of this item to this contact, whatever its time."""
+    return f"host-reminder:{item_id}:{contact_id}:"
+
+
+def volunteer_reminder_prefix(invitation_id):
+    return f"volunteer-reminder:{invitation_id}:"
+
+
 def queue_due(*, now=None):
     """Queue every reminder that has come due; returns how many rows were written. Safe to run any time."""
     now = now or timezone.now()
@@ -58,7 +94,7 @@ def queue_due(*, now=None):
 
 
 def host_reminder_key(item, contact):
-    return f"host-reminder:{item.pk}:{contact.pk}:{_stamp(item.starts_at)}"
+    return f"{host_reminder_prefix(item.pk, contact.pk)}{_stamp(item.starts_at)}"
 
 
 def queue_host_reminders(*, council, now):
@@ -79,8 +115,9 @@ def queue_host_reminders(*, council, now):
     for item in items:
         contacts = [contact for contact in item.contacts.all() if contact.email]
         done = _existing([host_reminder_key(item, contact) for contact in contacts])
+        corrected = _corrected(item.pk, RecipientType.CONTACT, [contact.pk for contact in contacts], item.starts_at)
         for contact in contacts:
-            if host_reminder_key(item, contact) in done:
+            if host_reminder_key(item, contact) in done or contact.pk in corrected:
                 continue
             with transaction.atomic():
                 queue_email(
@@ -135,7 +172,7 @@ def host_reminder_context(item, contact):
 
 
 def volunteer_reminder_key(invitation):
-    return f"volunteer-reminder:{invitation.pk}:{_stamp(invitation.slot.starts_at)}"
+    return f"{volunteer_reminder_prefix(invitation.pk)}{_stamp(invitation.slot.starts_at)}"
 
 
 def queue_volunteer_reminders(*, council, now):
@@ -155,6 +192,10 @@ def queue_volunteer_reminders(*, council, now):
     queued = 0
     for invitation in invitations:
         if volunteer_reminder_key(invitation) in done:
+            continue
+        if invitation.item_id is not None and _corrected(
+            invitation.item_id, RecipientType.VOLUNTEER, [invitation.volunteer_id], invitation.slot.starts_at
+        ):
             continue
         volunteer = invitation.volunteer
         with transaction.atomic():

@@ -12,4 +12,6 @@ urlpatterns = [
     path("preview/", views.preview, name="preview"),
     path("preview/html/", views.preview_html, name="preview_html"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    # A host contact's or volunteer's link in a change notice or calendar invitation: still fine, or another time.
+    path("meeting/<str:token>/", views.acknowledge, name="acknowledge"),
 ]

@@ -8,13 +8,17 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from councils.access import get_for_council, staff_required
-from notifications import daily_schedule, preferences, queries, services
-from notifications.forms import OutboxFilterForm, SchedulePreviewForm, UnsubscribeForm
+from meetings.request_queries import delegation_for_host
+from notifications import acknowledgements, daily_schedule, preferences, queries, services
+from notifications.change_notices import language_of
+from notifications.enums import AckAnswer
+from notifications.forms import OutboxFilterForm, ProposalForm, SchedulePreviewForm, UnsubscribeForm
 from notifications.models import Notification
 
 # Rendered email HTML is shown inside a sandboxed iframe from this policy: no script, no network, only the
@@ -108,3 +112,60 @@ def unsubscribe(request, token):
         if request.method == "POST" and form.is_valid():
             preferences.opt_out(person)
         return render(request, "notifications/unsubscribe.html", {"person": person, "form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def acknowledge(request, token):
+    """A host's page from the link in a change notice or calendar invitation; no account, the token names what the
+    host was told. It speaks the host's language and shows times on the clock of the item's city.
+
+    Opening it records nothing (mail scanners open links): "still fine" and a proposal are posted. A link to an
+    older version of the item says it has changed since and shows the current details.
+    """
+    resolved = acknowledgements.resolve_token(token)
+    if resolved is None:
+        return render(request, "notifications/acknowledge_invalid.html", status=404)
+    acknowledgement, host = resolved
+    item = acknowledgement.item
+    with translation.override(language_of(host.preferred_language)), timezone.override(item.stop.time_zone):
+        return _acknowledge(request, acknowledgement, host)
+
+
+def _acknowledge(request, acknowledgement, host):
+    item = acknowledgement.item
+    current = acknowledgements.is_current(acknowledgement)
+    action = request.POST.get("action") if request.method == "POST" else None
+    form = ProposalForm(request.POST if action == "propose" else None, item=item)
+    if current and action == "fine":
+        try:
+            acknowledgement = acknowledgements.still_fine(acknowledgement)
+        except acknowledgements.Outdated:
+            current = False
+    elif current and action == "propose" and form.is_valid():
+        try:
+            acknowledgement = acknowledgements.propose(
+                acknowledgement,
+                host=host,
+                starts_at=form.cleaned_data["proposed_starts_at"],
+                ends_at=form.cleaned_data["proposed_ends_at"],
+                note=form.cleaned_data["note"],
+            )
+        except acknowledgements.Outdated:
+            current = False
+        else:
+            form = ProposalForm(item=item)
+    if not current:
+        item.refresh_from_db()
+    context = {
+        "item": item,
+        "program": item.program,
+        "host_name": acknowledgements.host_name(host),
+        "acknowledgement": acknowledgement,
+        "current": current,
+        "still_fine": acknowledgement.answer == AckAnswer.STILL_FINE,
+        "proposed": acknowledgement.answer == AckAnswer.OTHER_TIME,
+        "form": form,
+        "delegation": delegation_for_host(item) if current else None,
+    }
+    return render(request, "notifications/acknowledge.html", context)

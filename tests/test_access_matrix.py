@@ -24,6 +24,8 @@ from logistics.enums import FlightDirection
 from logistics.models import Flight, Hotel, TransportVendor
 from meetings.enums import RequestStatus
 from meetings.requests import make_token as request_token
+from notifications.acknowledgements import make_token as ack_token
+from notifications.acknowledgements import told
 from notifications.enums import RecipientType
 from notifications.preferences import unsubscribe_token
 from programs.links import make_token as visit_token
@@ -196,6 +198,7 @@ TABLE = {
     "lifecycle:sponsor_review": Row(_only(OFFICER), token="review"),
     "lifecycle:feedback_form": Row(_only(HOST), token="feedback"),
     "notifications:unsubscribe": Row(_only(PARTICIPANT), token="unsubscribe"),
+    "notifications:acknowledge": Row(_only(HOST), token="ack"),
 }
 
 
@@ -249,6 +252,9 @@ def world(council, other_council):
     revoked_version = ItineraryVersion.objects.create(
         program=program, number=2, snapshot=[], revoked_at=program.created_at
     )
+    # A host's "still fine" link works while they are one of the item's hosts; one taken off the item is refused.
+    item.contacts.add(contact)
+    taken_off = ContactFactory(organization=contact.organization, name="Former Host")
     tokens = {
         PARTICIPANT: {
             "visit": visit_token(participant),
@@ -257,10 +263,12 @@ def world(council, other_council):
         REVOKED: {
             "visit": revoked_token,
             "respond": request_token(withdrawn),
+            "ack": ack_token(told(item, recipient_type=RecipientType.CONTACT, recipient_id=taken_off.pk)),
             "review": urlparse(review_url(revoked_version)).path.rstrip("/").rsplit("/", 1)[1],
         },
         HOST: {
             "respond": request_token(meeting_request),
+            "ack": ack_token(told(item, recipient_type=RecipientType.CONTACT, recipient_id=contact.pk)),
             "feedback": urlparse(feedback_url(program, contact)).path.rstrip("/").rsplit("/", 1)[1],
         },
         OFFICER: {"review": urlparse(review_url(version)).path.rstrip("/").rsplit("/", 1)[1]},
