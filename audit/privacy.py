@@ -5,6 +5,8 @@ items stay, the person is no longer among their attendees; a volunteer's future 
 places given back to the slot.
 """
 
+import json
+
 from django.db import transaction
 from django.db.models import F
 from django.forms.models import model_to_dict
@@ -13,9 +15,11 @@ from django.utils import timezone
 from councils.changes import note_change
 from hospitality.enums import InvitationStatus
 from hospitality.models import HospitalitySlot
+from meetings import services as item_services
 from meetings.enums import ItemStatus
+from meetings.models import ItemChange
 from notifications.enums import NotificationState, RecipientType
-from notifications.models import Notification
+from notifications.models import Acknowledgement, Notification
 
 ERASED_EMAIL = "erased@example.invalid"
 ERASED_TEXT = "[erased on request]"
@@ -95,6 +99,18 @@ def _scrub_messages(recipient_type, recipient_id):
     )
 
 
+def _scrub_history(item, names):
+    """Replace ``names`` wherever the item's history recorded them."""
+    for change in ItemChange.objects.filter(item=item):
+        text = json.dumps(change.changes, ensure_ascii=False)
+        scrubbed = text
+        for name in names:
+            scrubbed = scrubbed.replace(json.dumps(name, ensure_ascii=False)[1:-1], ERASED_TEXT)
+        if scrubbed != text:
+            change.changes = json.loads(scrubbed)
+            change.save(update_fields=["changes"])
+
+
 @transaction.atomic
 def erase_participant(*, participant):
     """Delete the participant and everything that names them; their items stay for the rest of the group."""
@@ -109,18 +125,24 @@ def erase_volunteer(*, volunteer):
     """Delete the volunteer. Future dinners they accepted are cancelled and their places given back."""
     now = timezone.now()
     accepted = volunteer.invitations.filter(status=InvitationStatus.ACCEPTED).select_related("slot", "item")
+    names = [name for name in (volunteer.household_name, volunteer.contact_name) if name]
     for invitation in accepted.order_by("slot_id"):
         if invitation.slot.starts_at > now:
             HospitalitySlot.objects.filter(pk=invitation.slot_id, accepted_hosts__gt=0).update(
                 accepted_hosts=F("accepted_hosts") - 1
             )
             note_change(volunteer.council_id)
-            if invitation.item:
-                invitation.item.status = ItemStatus.CANCELLED
         if invitation.item:
-            invitation.item.title = "Home hospitality dinner"
-            invitation.item.sequence += 1
-            invitation.item.save(update_fields=["status", "title", "sequence", "updated_at"])
+            # Through the item service: a future dinner is cancelled (its guests are told), and the title that
+            # named the household is replaced; then the history is cleared of the names.
+            data = {"title": "Home hospitality dinner"}
+            if invitation.slot.starts_at > now:
+                data["status"] = ItemStatus.CANCELLED
+            item_services.change_item(
+                item=invitation.item, data=data, judge=False, not_judged_because="Volunteer's personal data erased."
+            )
+            _scrub_history(invitation.item, names)
+    Acknowledgement.objects.filter(recipient_type=RecipientType.VOLUNTEER, recipient_id=volunteer.pk).delete()
     _scrub_messages(RecipientType.VOLUNTEER, volunteer.pk)
     user = volunteer.user
     volunteer.delete()  # cascades: invitations, guest assignments, availability

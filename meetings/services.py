@@ -28,6 +28,7 @@ from councils.changes import note_change
 from directory.models import Venue
 from meetings import conflicts as conflict_rules
 from meetings.models import ItemChange, ItineraryItem
+from notifications import ics
 from notifications.change_notices import note_item_change, snapshot_item
 
 # What staff edit on an item; the many-to-many ones are set after the row is saved.
@@ -54,27 +55,9 @@ SCALAR_FIELDS = (
 )
 MANY_FIELDS = ("contacts", "participants")
 EDITABLE_FIELDS = SCALAR_FIELDS + MANY_FIELDS
-# What a calendar event of the item shows (summary, times, zone, place, status, description): a change to any of
-# them raises the ICS SEQUENCE, so that calendars replace their copy.
-CALENDAR_FIELDS = frozenset(
-    {
-        "kind",
-        "title",
-        "status",
-        "stop",
-        "starts_at",
-        "ends_at",
-        "venue",
-        "host_organization",
-        "contacts",
-        "interpreter",
-        "pickup_at",
-        "pickup_location",
-        "dress_code",
-        "what_to_bring",
-        "visitor_notes",
-    }
-)
+# What a calendar event of the item shows: a change to any of them raises the ICS SEQUENCE, so that calendars
+# replace their copy (the calendar builder names them).
+CALENDAR_FIELDS = ics.CALENDAR_FIELDS
 _BASE_SALT = "meetings.item-base"
 
 
@@ -406,6 +389,8 @@ def create_item(*, program, data, user=None, override_reason="", judge=True, not
             changes = _diff({}, display_values(item, contacts=contacts, participants=participants))
         note = "" if judge else not_judged_because
         ItemChange.objects.create(item=item, user=user, changes=changes, note=note)
+        # An item created confirmed (a seated dinner) sends its hosts the calendar invitation.
+        note_item_change(item=item, before=None, actor=user)
     return item, found
 
 

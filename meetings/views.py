@@ -21,6 +21,7 @@ from meetings.conflicts import hard
 from meetings.forms import CalendarQueryForm, ContactSearchForm, ItemForm, MoveItemForm, NewItemQueryForm
 from meetings.models import ItineraryItem
 from meetings.queries import item_for_page
+from notifications.change_notices import who_will_be_told
 from programs.models import Program
 
 CONTACT_SEARCH_LIMIT = 20
@@ -110,6 +111,8 @@ def _render_form(request, form, *, program, item=None, conflicts=(), stale=None,
         "stale": stale,
         "clashes": clashes,
         "resolutions": resolutions or {},
+        # Before a move of a confirmed item is saved, the page says who will hear of it.
+        "told": who_will_be_told(item) if item is not None and item.pk else [],
     }
     return render(request, "meetings/item_form.html", context)
 

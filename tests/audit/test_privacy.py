@@ -1,5 +1,6 @@
 """Personal data on request: export and erasure, audited, for the council admin of the person's council only."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -8,7 +9,8 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from councils.enums import StaffRole
 from hospitality.enums import InvitationStatus
-from hospitality.models import HospitalitySlot, Volunteer
+from hospitality.models import HospitalitySlot, Invitation, Volunteer
+from meetings.enums import ItemStatus
 from meetings.models import ItineraryItem
 from notifications.enums import NotificationState, RecipientType
 from programs.models import Participant
@@ -124,3 +126,33 @@ def test_the_audit_log_shows_only_the_councils_events_to_its_admin(admin_client,
     response = admin_client.get(reverse("audit:log"))
 
     assert [e.action for e in response.context["page"]] == ["revoke link"]
+
+
+def test_erasing_a_volunteer_cancels_their_future_dinner_through_the_itinerary_and_clears_their_name(
+    admin_client, council, participant
+):
+    from hospitality import services as hospitality
+
+    invitation = InvitationFactory(
+        slot__program=participant.program,
+        slot__program__council=council,
+        volunteer__council=council,
+        volunteer__household_name="Whitfield Household",
+        volunteer__email="host@example.net",
+    )
+    hospitality.accept(invitation=invitation, now=invitation.slot.starts_at - dt.timedelta(days=3))
+    hospitality.assign_guests(invitation=invitation, participants=[participant])
+    item = ItineraryItem.objects.get(pk=Invitation.objects.get(pk=invitation.pk).item_id)
+    assert "Whitfield Household" in item.title
+
+    admin_client.post(
+        reverse("audit:erase", args=["volunteer", invitation.volunteer_id]), {"confirm": "host@example.net"}
+    )
+
+    item.refresh_from_db()
+    assert (item.status, item.title) == (ItemStatus.CANCELLED, "Home hospitality dinner")
+    assert item.version > 1
+    assert item.sequence > 0  # calendars replace their copy
+    history = [change.changes for change in item.changes.all()]
+    assert "Whitfield" not in str(history)
+    assert item.changes.first().note == "Volunteer's personal data erased."

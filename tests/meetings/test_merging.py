@@ -328,3 +328,31 @@ def test_the_history_of_every_writer_uses_one_date_format(staff_client, colleagu
     )
     assert moved.changes["starts_at"][1] == services.display_time(local(DAY, 11), "America/Chicago")
     assert proposed.changes["proposed_time"][1].startswith(services.display_time(local(DAY, 14), "America/Chicago"))
+
+
+# Before a move is saved, and after
+
+
+def test_the_form_of_a_confirmed_item_says_who_will_be_told(staff_client, item, council, participant):
+    contact = ContactFactory(organization__council=council, name="Rebecca Torres", email="rtorres@example.org")
+    item.contacts.add(contact)
+    participant.email = "lucia@example.org"
+    participant.save()
+
+    told = staff_client.get(reverse("meetings:item_edit", args=[item.pk])).context["told"]
+
+    names = [name for _role, name in told]
+    assert "Rebecca Torres" in names
+    assert participant.full_name in names
+
+
+def test_the_form_of_an_idea_names_nobody(staff_client, program, stop):
+    idea = ItineraryItemFactory(program=program, stop=stop, status=ItemStatus.IDEA)
+
+    assert staff_client.get(reverse("meetings:item_edit", args=[idea.pk])).context["told"] == []
+
+
+def test_the_item_page_shows_the_hosts_acknowledgements(staff_client, item):
+    body = staff_client.get(reverse("meetings:item", args=[item.pk])).content.decode()
+
+    assert "Hosts' acknowledgements" in body
