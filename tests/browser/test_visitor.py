@@ -102,7 +102,13 @@ def test_the_last_loaded_schedule_stays_readable_offline(phone, context, live_se
     url = live_server.url + personal_link_path(participant)
     phone.goto(url)
     phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    # Polled from here: a predicate polled inside the page is evaluated as a string, which the content security
+    # policy (no 'unsafe-eval') refuses whenever it is not true at the first look.
+    for _ in range(100):
+        if phone.evaluate("() => navigator.serviceWorker.controller !== null"):
+            break
+        phone.wait_for_timeout(100)
+    assert phone.evaluate("() => navigator.serviceWorker.controller !== null")
     phone.get_by_role("link", name="Program", exact=True).click()
     expect(phone.get_by_role("heading", name="The whole program")).to_be_visible()
     phone.goto(url)  # now through the worker, which keeps a copy of both pages
