@@ -1,23 +1,30 @@
-"""Personal data on request: export everything held about a participant or a volunteer, or erase them.
+"""Personal data on request: export everything held about a participant, a volunteer or a host contact, or erase
+them.
 
 Erasure removes the person from every page and from future notifications while the itinerary stays consistent:
 items stay, the person is no longer among their attendees; a volunteer's future dinners are cancelled and their
-places given back to the slot.
+places given back to the slot. A host contact's row stays (the meeting requests sent to them refer to it), emptied
+of everything that identifies them.
 """
 
 import json
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.forms.models import model_to_dict
 from django.utils import timezone
+from django_countries.fields import Country
+from phonenumber_field.phonenumber import PhoneNumber
 
 from councils.changes import note_change
+from exchange import phones
 from hospitality.enums import InvitationStatus
 from hospitality.models import HospitalitySlot
+from lifecycle.enums import RespondentType
+from lifecycle.models import Feedback
 from meetings import services as item_services
 from meetings.enums import ItemStatus
-from meetings.models import ItemChange
+from meetings.models import ItemChange, ItineraryItem, MeetingRequest
 from notifications.enums import NotificationState, RecipientType
 from notifications.models import Acknowledgement, Notification
 
@@ -27,7 +34,18 @@ ERASED_TEXT = "[erased on request]"
 
 def _plain(instance, exclude=()):
     data = model_to_dict(instance, exclude=exclude)
-    return {key: (value.isoformat() if hasattr(value, "isoformat") else value) for key, value in data.items()}
+    return {key: _plain_value(value) for key, value in data.items()}
+
+
+def _plain_value(value):
+    """A field's value as JSON: dates in ISO 8601, a country as its ISO code, a phone number in E.164."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, Country):
+        return value.code
+    if isinstance(value, PhoneNumber):
+        return value.as_e164 if phones.is_dialable(value) else str(value)
+    return value
 
 
 def _messages(recipient_type, recipient_id):
@@ -86,6 +104,34 @@ def export_volunteer(volunteer):
             for inv in volunteer.invitations.select_related("slot__program")
         ],
         "messages": _messages(RecipientType.VOLUNTEER, volunteer.pk),
+    }
+
+
+def export_contact(contact):
+    items = ItineraryItem.objects.filter(Q(contacts=contact) | Q(requests__contact=contact)).distinct()
+    return {
+        "contact": _plain(contact),
+        "organization": contact.organization.name,
+        "items": [
+            {"title": item.title, "starts_at": item.starts_at.isoformat(), "status": item.status}
+            for item in items.order_by("starts_at", "pk")
+        ],
+        "meeting_requests": [
+            {
+                "item": meeting_request.item.title,
+                "sent": meeting_request.created_at.isoformat(),
+                "status": meeting_request.status,
+                "note": meeting_request.response_note,
+            }
+            for meeting_request in MeetingRequest.objects.filter(contact=contact).select_related("item").order_by("pk")
+        ],
+        "feedback": [
+            {"program": feedback.program.title, "rating": feedback.rating, "comments": feedback.comments}
+            for feedback in Feedback.objects.filter(
+                respondent_type=RespondentType.CONTACT, respondent_id=contact.pk
+            ).select_related("program")
+        ],
+        "messages": _messages(RecipientType.CONTACT, contact.pk),
     }
 
 
@@ -148,3 +194,22 @@ def erase_volunteer(*, volunteer):
     volunteer.delete()  # cascades: invitations, guest assignments, availability
     if user is not None:
         user.delete()
+
+
+@transaction.atomic
+def erase_contact(*, contact):
+    """Empty the contact of everything that identifies them; they stay, as erased and inactive, on the items and
+    requests that refer to them, and are no longer offered for new items nor sent anything."""
+    names = [contact.name] if contact.name else []
+    for item in ItineraryItem.objects.filter(Q(contacts=contact) | Q(requests__contact=contact)).distinct():
+        _scrub_history(item, names)
+    MeetingRequest.objects.filter(contact=contact).update(response_note="")
+    Feedback.objects.filter(respondent_type=RespondentType.CONTACT, respondent_id=contact.pk).update(
+        respondent_name=ERASED_TEXT, comments=""
+    )
+    Acknowledgement.objects.filter(recipient_type=RecipientType.CONTACT, recipient_id=contact.pk).delete()
+    _scrub_messages(RecipientType.CONTACT, contact.pk)
+    contact.name = ERASED_TEXT
+    contact.title = contact.email = contact.phone = contact.notes = ""
+    contact.active = False
+    contact.save()  # a signal, not a bulk write: the council's data version moves

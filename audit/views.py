@@ -7,17 +7,19 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from audit import privacy
+from audit import privacy, timeline
 from audit.forms import EraseForm
 from audit.models import AuditEvent
 from audit.services import record
-from councils.access import council_admin_required, get_for_council
+from councils.access import council_admin_required, get_for_council, staff_required
+from directory.models import Contact
 from hospitality.models import Volunteer
 from programs.models import Participant
 
 PEOPLE = {
     "participant": (Participant, "program__council", privacy.export_participant, privacy.erase_participant),
     "volunteer": (Volunteer, "council", privacy.export_volunteer, privacy.erase_volunteer),
+    "contact": (Contact, "organization__council", privacy.export_contact, privacy.erase_contact),
 }
 
 
@@ -26,6 +28,27 @@ def log(request):
     events = AuditEvent.objects.filter(council=request.council).select_related("user")
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     return render(request, "audit/log.html", {"page": page})
+
+
+@staff_required
+def person(request, kind, person_id):
+    """A participant's, volunteer's or host contact's page: their details and timeline; export and erasure for
+    the council's admins. Staff of another council get a 404."""
+    if kind not in timeline.KINDS:
+        raise Http404
+    spec = timeline.KINDS[kind]
+    person = get_for_council(
+        timeline.person_queryset(kind), request.council, council_lookup=spec.council_lookup, pk=person_id
+    )
+    context = {
+        "kind": kind,
+        "person": person,
+        "entries": timeline.timeline(request.council, kind, person),
+        "limit": timeline.LIMIT,
+        "time_zone": request.council.time_zone,
+        "is_admin": request.user.membership.is_admin,
+    }
+    return render(request, "audit/person.html", context)
 
 
 def _person(request, kind, person_id):

@@ -128,7 +128,7 @@ def load(today=None):
             program=p,
             first_name=f"Visitor{i}",
             last_name=f"P{p.pk}",
-            country="Peru",
+            country="PE",
             preferred_language="es",
             email=f"v{i}.p{p.pk}@example.com",
         )

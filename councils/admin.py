@@ -24,6 +24,7 @@ class CouncilAdmin(CouncilScopedAdmin):
     """A council's admins view and change their own council; only a superuser adds or deletes one."""
 
     council_lookup = "pk"
+    audit_in_admin = False  # ``save_model`` records the edit with the fields changed
     list_display = ["name", "city", "time_zone"]
 
     def has_add_permission(self, request):
@@ -53,6 +54,7 @@ class StaffMembershipAdmin(CouncilScopedAdmin):
 
     list_display = ["user", "council", "role"]
     list_filter = ["role"]
+    audit_in_admin = False  # ``save_model`` and the deletions record their own events
 
     def _own(self, request, obj):
         return obj is not None and obj.user_id == request.user.pk

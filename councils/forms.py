@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Council
+from exchange.phones import localise_phone_fields
 from programs.forms import time_zone_names
 
 
@@ -25,6 +26,7 @@ class CouncilSettingsForm(forms.ModelForm):
         fields = [
             "name",
             "city",
+            "country",
             "time_zone",
             "email",
             "phone",
@@ -53,11 +55,13 @@ class CouncilSettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # A list of IANA names: anything else is refused by the choice itself.
         self.fields["time_zone"].choices = [(name, name) for name in time_zone_names()]
+        self.fields["country"].help_text = _("Phone numbers typed without + are read in this country.")
+        localise_phone_fields(self, self.instance)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the page's <form> carries the token
         self.helper.layout = Layout(
-            Fieldset(_("Council"), Row(Column("name"), Column("city")), "time_zone"),
+            Fieldset(_("Council"), Row(Column("name"), Column("city"), Column("country")), "time_zone"),
             Fieldset(_("Contact"), Row(Column("email"), Column("phone")), "survey_url"),
             Fieldset(
                 _("Scheduling"),

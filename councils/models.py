@@ -3,8 +3,10 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from councils.enums import StaffRole
+from exchange.phones import PhoneField
 from programs.validators import validate_time_zone
 
 
@@ -14,9 +16,11 @@ class Council(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     city = models.CharField(_("city"), max_length=120)
+    # Phone numbers typed without "+" are read in this country.
+    country = CountryField(_("country"), default="US")
     time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = PhoneField(_("phone"), blank=True)
     survey_url = models.URLField(_("feedback survey address"), blank=True)
     business_hours_start = models.TimeField(_("business hours start"), default=dt.time(8, 0))
     business_hours_end = models.TimeField(_("business hours end"), default=dt.time(18, 0))
@@ -63,7 +67,7 @@ class StaffMembership(models.Model):
         Council, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("council")
     )
     role = models.CharField(_("role"), max_length=20, choices=StaffRole.choices, default=StaffRole.COORDINATOR)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = PhoneField(_("phone"), blank=True)
 
     class Meta:
         ordering = ["council", "user__username"]

@@ -1,7 +1,13 @@
 """The demo: two "Combating Trafficking in Persons" programs drawn from public accounts of real exchanges.
 
 San Antonio + Laredo (eleven visitors, in progress "today") and St. Louis (nine visitors, home hospitality, two
-weeks later). Every object is found by a natural key before it is created, so a second run changes nothing.
+weeks later), and San Antonio's delegation of last autumn (completed: its hosts thanked, one answered the survey).
+Every part of the app has something to show: meeting requests answered and pending behind the requested items,
+volunteers and dinner slots with invitations in every state, a cancelled slot, a thanked meeting with its feedback.
+
+Every object is found by a natural key before it is created, so a second run changes nothing. What has a workflow
+(requests, invitations, seating, thanks) goes through its services, at moments fixed by ``today``: the data is as
+consistent as staff would have made it, and the same on every run.
 """
 
 import datetime as dt
@@ -16,12 +22,18 @@ from councils.enums import StaffRole
 from councils.models import Council, StaffMembership
 from directory.enums import Sector
 from directory.models import Contact, HostOrganization, Venue
-from hospitality.enums import InvitationStatus, VettingStatus
-from hospitality.models import GuestAssignment, HospitalitySlot, Invitation, Volunteer
+from exchange.countries import country_code
+from hospitality import services as hospitality
+from hospitality.enums import Meal, VettingStatus
+from hospitality.forms import SlotForm
+from hospitality.models import HospitalitySlot, Volunteer
 from lifecycle.defaults import seed_default_template
-from lifecycle.services import sync_checklist
+from lifecycle.enums import Rating, RespondentType
+from lifecycle.prepared_messages import send_thank_yous
+from lifecycle.services import record_feedback, sync_checklist
 from logistics.enums import FlightDirection, VendorKind
 from logistics.models import Flight, Hotel, HotelBooking, TransportVendor
+from meetings import requests as meeting_requests
 from meetings.enums import ItemKind, ItemStatus
 from meetings.models import ItineraryItem
 from notifications import digest
@@ -163,6 +175,43 @@ ST_LOUIS_VOLUNTEERS = [
     ("The Schneider household", "Paul Schneider", "paul.schneider@example.net", "en,de", 3, [7]),
 ]
 
+SAN_ANTONIO_VOLUNTEERS = [
+    # household, contact, email, languages, guests, weekdays, vetting, dietary accommodations
+    ("The Garza household", "Irene Garza", "irene.garza@example.net", "en,es", 4, [5, 6, 7], "vetted", "Vegetarian"),
+    ("The Nguyen household", "Thanh Nguyen", "thanh.nguyen@example.net", "en", 4, [4, 5, 6], "vetted", ""),
+    ("The Whitfield household", "Martha Whitfield", "martha.whitfield@example.net", "en,es", 4, [3, 4], "vetted", ""),
+    ("The Okonkwo household", "Chidi Okonkwo", "chidi.okonkwo@example.net", "en,fr", 3, [3, 4, 5], "vetted", "Halal"),
+    ("The Salazar household", "Ruben Salazar", "ruben.salazar@example.net", "en,es", 4, [1, 2, 3, 4], "vetted", ""),
+    ("The Patel household", "Priya Patel", "priya.patel@example.net", "en", 2, [3, 6], "vetted", "Vegetarian"),
+    ("The Bauer household", "Helen Bauer", "helen.bauer@example.net", "en,de", 3, [2, 3], "vetted", ""),
+    ("The Reyes household", "Tomas Reyes", "tomas.reyes@example.net", "en,es,pt", 3, [6, 7], "in_progress", ""),
+]
+
+# Last autumn's delegation in San Antonio: completed, its hosts thanked, one of them answered the survey.
+PAST_REFERENCE = "E/VRC-2018-1015"
+PAST_ORGS = [
+    (
+        "City of San Antonio, Migrant Resource Center",
+        Sector.GOVERNMENT,
+        "San Antonio",
+        "618 Live Oak St, San Antonio, TX 78202",
+        [("Teresa Lozano", "Center manager", "teresa.lozano@example.org")],
+    ),
+    (
+        "Truckers Against Trafficking",
+        Sector.NGO,
+        "San Antonio",
+        "Online meeting",
+        [("Kaylla Lanier", "Director", "kaylla.lanier@example.org")],
+    ),
+]
+PAST_PARTICIPANTS = [
+    ("Mariana", "Velázquez", "Mexico", "Hotline coordinator", "Consejo Ciudadano para la Seguridad y Justicia", "es"),
+    ("Jorge", "Treviño", "Mexico", "Road transport inspector", "Secretaría de Comunicaciones y Transportes", "es"),
+    ("Alejandra", "Ruiz", "Mexico", "Federal prosecutor", "Fiscalía General de la República", "es"),
+    ("Diego", "Navarro", "Mexico", "Program officer", "Sin Fronteras IAP", "es"),
+]
+
 
 def _at(day, hour, minute=0, tz=CENTRAL):
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zoneinfo.ZoneInfo(tz))
@@ -235,7 +284,7 @@ def _participants(program, rows, share_bio=True):
             first_name=first,
             last_name=last,
             defaults={
-                "country": country,
+                "country": country_code(country),  # the demo rows name it; the field holds its ISO code
                 "role": role,
                 "organization": org,
                 "preferred_language": language,
@@ -272,6 +321,136 @@ def _item(program, stop, title, starts_at, ends_at, kind, status, org=None, **ex
     return item
 
 
+def _request(item, *, sent, deadline, user, answer=None, note=""):
+    """A meeting request behind ``item``, to its first contact, through the request workflow: the request, the item's
+    move to "requested" (and its answer's), the history and the emails, as staff and the host would have made them.
+    ``answer`` is ``(what, when)``. Nothing happens if the item has a request already."""
+    if item.requests.exists():
+        return
+    contact = item.contacts.exclude(email="").order_by("pk").first()
+    meeting_request = meeting_requests.send_request(
+        item=item,
+        contact=contact,
+        deadline=deadline,
+        message="We would be honoured if you could meet our visitors.",
+        user=user,
+        now=sent,
+    )
+    if answer is not None:
+        what, when = answer
+        meeting_requests.answer_request(meeting_request=meeting_request, answer=what, note=note, now=when)
+
+
+def _volunteers(council, rows, *, vetted_on):
+    volunteers = []
+    for household, contact, email, languages, guests, weekdays, *more in rows:
+        vetting, dietary = more or (VettingStatus.VETTED, "")
+        volunteer, _ = Volunteer.objects.get_or_create(
+            council=council,
+            email=email,
+            defaults={
+                "household_name": household,
+                "contact_name": contact,
+                "languages": languages,
+                "max_guests": guests,
+                "available_weekdays": weekdays,
+                "city": council.city,
+                "vetting_status": vetting,
+                "vetted_on": vetted_on if vetting == VettingStatus.VETTED else None,
+                "dietary_accommodations": dietary,
+                "address": f"{council.city}, {'TX' if council.city == 'San Antonio' else 'MO'}",
+            },
+        )
+        volunteers.append(volunteer)
+    return volunteers
+
+
+def _save_slot(
+    program,
+    stop,
+    *,
+    day,
+    start,
+    end,
+    meal=Meal.DINNER,
+    guests_per_host,
+    hosts_needed,
+    meeting_point="",
+    deadline=None,
+    slot=None,
+):
+    """Create or edit a slot as staff do: through its form (times in the stop's zone) and ``save_slot``."""
+    form = SlotForm(
+        {
+            "stop": stop.pk,
+            "meal": meal,
+            "guests_per_host": guests_per_host,
+            "hosts_needed": hosts_needed,
+            "meeting_point": meeting_point,
+            "notes": "",
+            "date": day.isoformat(),
+            "start_time": start,
+            "end_time": end,
+            "deadline_date": deadline.isoformat() if deadline else "",
+        },
+        program=program,
+        instance=slot,
+    )
+    if not form.is_valid():
+        raise ValueError(f"demo slot: {form.errors.as_text()}")
+    return hospitality.save_slot(form=form)
+
+
+def _san_antonio_hospitality(program, stop, people, d, *, now):
+    """A dinner on the third evening with an invitation in every state, and a lunch staff cancelled.
+
+    The invitations went out before arrival with the arrival day as deadline. Three households accepted (the slot
+    needs three), a fourth answered once it was full, one declined, one never answered (expired); the guests were
+    seated as suggested; this morning one host withdrew, so staff moved the deadline to tonight and invited one more
+    household, who has not answered yet. A lunch on the same day was cancelled once the coalition's meeting ran
+    into lunchtime.
+    """
+    if HospitalitySlot.objects.filter(program=program).exists():
+        return
+    garza, nguyen, whitfield, okonkwo, salazar, patel, bauer, _reyes = _volunteers(
+        program.council, SAN_ANTONIO_VOLUNTEERS, vetted_on=now.date() - dt.timedelta(days=120)
+    )
+    dinner_options = {
+        "day": d[2],
+        "start": "18:30",
+        "end": "21:00",
+        "guests_per_host": 4,
+        "hosts_needed": 3,
+        "meeting_point": "Riverwalk Plaza Hotel lobby, 18:10",
+    }
+    dinner = _save_slot(program, stop, deadline=d[0], **dinner_options)
+    invited = {
+        invitation.volunteer_id: invitation
+        for invitation in hospitality.invite(slot=dinner, volunteers=[garza, nguyen, whitfield, okonkwo, patel, bauer])
+    }
+    answered = _at(d[0] - dt.timedelta(days=6), 19)
+    for volunteer in (garza, nguyen, whitfield):
+        hospitality.accept(invitation=invited[volunteer.pk], note="We would love to host!", now=answered)
+    hospitality.accept(invitation=invited[okonkwo.pk], now=answered + dt.timedelta(hours=1))  # the slot is full
+    hospitality.decline(invitation=invited[patel.pk], note="Out of town that week, sorry.", now=answered)
+    hospitality.apply_suggested_split(slot=dinner)
+    hospitality.expire_pending(now=now)  # the Bauers never answered before the deadline
+    hospitality.withdraw(invitation=invited[whitfield.pk], note="A family emergency; we are so sorry.", now=now)
+    dinner = HospitalitySlot.objects.get(pk=dinner.pk)  # its host counter as the answers left it
+    dinner = _save_slot(program, stop, deadline=d[1], slot=dinner, **dinner_options)
+    hospitality.invite(slot=dinner, volunteers=[salazar])
+
+    lunch = _save_slot(
+        program, stop, day=d[2], start="12:00", end="13:30", meal=Meal.LUNCH, guests_per_host=4, hosts_needed=1
+    )
+    invited = {
+        invitation.volunteer_id: invitation
+        for invitation in hospitality.invite(slot=lunch, volunteers=[patel, salazar])
+    }
+    hospitality.accept(invitation=invited[patel.pk], note="Lunch works for us.", now=now - dt.timedelta(days=3))
+    hospitality.cancel_slot(slot=lunch, now=now)
+
+
 def _load_san_antonio(council, today):
     sponsor, _ = Sponsor.objects.get_or_create(council=council, name="U.S. Department of State, IVLP")
     existing = Program.objects.filter(council=council, sponsor_reference=SAN_ANTONIO_REFERENCE).first()
@@ -290,6 +469,7 @@ def _load_san_antonio(council, today):
             "arrival_date": arrival,
             "departure_date": arrival + dt.timedelta(days=4),
             "status": ProgramStatus.IN_PROGRESS,
+            "has_home_hospitality": True,
             "accepted_on": arrival - dt.timedelta(days=60),
             "coordinator": council.memberships.first().user,
         },
@@ -443,14 +623,14 @@ def _load_san_antonio(council, today):
         topic="The city's network for immigrants and the new Migrant Resource Center",
         **group,
     )
-    _item(
+    district_attorney = _item(
         program,
         san_antonio,
         "Bexar County District Attorney: the anti-trafficking task force",
         _at(d[1], 15, 45),
         _at(d[1], 17, 0),
         ItemKind.MEETING,
-        ItemStatus.REQUESTED,
+        ItemStatus.IDEA,  # the request below asks, the District Attorney's office accepts: confirmed
         orgs["Bexar County Criminal District Attorney's Office"],
         topic="Prosecution and victim outreach; migrants' vulnerability",
         what_to_bring="Photo ID for security",
@@ -517,14 +697,14 @@ def _load_san_antonio(council, today):
         internal_notes="No photos inside the shelter, whatever the consent.",
         **group,
     )
-    _item(
+    legal_aid = _item(
         program,
         laredo,
         "Texas RioGrande Legal Aid",
         _at(d[3], 14, 30),
         _at(d[3], 16, 0),
         ItemKind.MEETING,
-        ItemStatus.IDEA,
+        ItemStatus.IDEA,  # requested below; the answer is still awaited
         orgs["Texas RioGrande Legal Aid"],
         topic="Legal aid for immigrants and survivors",
         **group,
@@ -541,6 +721,18 @@ def _load_san_antonio(council, today):
         pickup_at=_at(d[4], 7, 45),
         pickup_location="La Posada Hotel lobby",
     )
+    coordinator = program.coordinator
+    # Requests sent while the program was planned; one was answered (accepted), the other waits for its answer.
+    _request(
+        district_attorney,
+        sent=_at(arrival - dt.timedelta(days=12), 10),
+        deadline=_at(arrival - dt.timedelta(days=5), 17),
+        user=coordinator,
+        answer=(meeting_requests.Answer.ACCEPT, _at(arrival - dt.timedelta(days=9), 15, 20)),
+        note="Glad to host the group. Please send the list of participants 48 hours ahead for security.",
+    )
+    _request(legal_aid, sent=_at(today, 7, 30), deadline=_at(d[2], 17), user=coordinator)
+    _san_antonio_hospitality(program, san_antonio, people, d, now=_at(today, 8))
     return program
 
 
@@ -644,14 +836,14 @@ def _load_st_louis(council, today):
         topic="Health care, prosecution and hotlines: a university network and its partners",
         **group,
     )
-    _item(
+    post_dispatch = _item(
         program,
         stop,
         "Reporting on trafficking at the Post-Dispatch",
         _at(d[2], 14, 0),
         _at(d[2], 15, 30),
         ItemKind.MEETING,
-        ItemStatus.REQUESTED,
+        ItemStatus.IDEA,  # requested below; the newsroom has not answered yet
         orgs["St. Louis Post-Dispatch"],
         **group,
     )
@@ -680,76 +872,114 @@ def _load_st_louis(council, today):
         **group,
     )
 
-    volunteers = []
-    for household, contact, email, languages, guests, weekdays in ST_LOUIS_VOLUNTEERS:
-        volunteer, _ = Volunteer.objects.get_or_create(
-            council=council,
-            email=email,
-            defaults={
-                "household_name": household,
-                "contact_name": contact,
-                "languages": languages,
-                "max_guests": guests,
-                "available_weekdays": weekdays,
-                "city": "St. Louis",
-                "vetting_status": VettingStatus.VETTED,
-                "vetted_on": today - dt.timedelta(days=200),
-                "address": "St. Louis, MO",
-            },
-        )
-        volunteers.append(volunteer)
-    slot, _ = HospitalitySlot.objects.get_or_create(
-        program=program,
-        stop=stop,
-        starts_at=_at(d[1], 18, 0),
-        defaults={
-            "ends_at": _at(d[1], 21, 0),
-            "guests_per_host": 3,
-            "hosts_needed": 3,
-            "meeting_point": "Union Station Hotel lobby, 17:40",
-            "invitation_deadline": _at(d[0] - dt.timedelta(days=7), 17, 0),
-        },
+    _request(
+        post_dispatch,
+        sent=_at(today, 7, 45),
+        deadline=_at(arrival - dt.timedelta(days=5), 17),
+        user=program.coordinator,
     )
-    answers = [
-        InvitationStatus.ACCEPTED,
-        InvitationStatus.ACCEPTED,
-        InvitationStatus.PENDING,
-        InvitationStatus.DECLINED,
-    ]
-    for volunteer, status in zip(volunteers, answers, strict=False):
-        invitation, created = Invitation.objects.get_or_create(
-            slot=slot,
-            volunteer=volunteer,
-            defaults={
-                "status": status,
-                "expires_at": slot.invitation_deadline,
-                "responded_at": None if status == InvitationStatus.PENDING else timezone.now(),
-            },
+    volunteers = _volunteers(council, ST_LOUIS_VOLUNTEERS, vetted_on=today - dt.timedelta(days=200))
+    if not HospitalitySlot.objects.filter(program=program).exists():
+        # Invited a week after acceptance; two households accepted, one declined, one has not answered yet.
+        slot = _save_slot(
+            program,
+            stop,
+            day=d[1],
+            start="18:00",
+            end="21:00",
+            guests_per_host=3,
+            hosts_needed=3,
+            meeting_point="Union Station Hotel lobby, 17:40",
+            deadline=d[0] - dt.timedelta(days=7),
         )
-        if created and status == InvitationStatus.ACCEPTED:
-            HospitalitySlot.objects.filter(pk=slot.pk).update(accepted_hosts=slot.accepted_hosts + 1)
-            slot.refresh_from_db()
-    accepted = list(slot.invitations.filter(status=InvitationStatus.ACCEPTED).order_by("pk"))
-    for index, invitation in enumerate(accepted):
-        guests = people[index * 3 : (index + 1) * 3]
-        for guest in guests:
-            GuestAssignment.objects.get_or_create(slot=slot, participant=guest, defaults={"invitation": invitation})
-        if invitation.item_id is None:
-            item = ItineraryItem.objects.create(
-                program=program,
-                stop=stop,
-                kind=ItemKind.HOME_HOSPITALITY,
-                status=ItemStatus.CONFIRMED,
-                title=f"Home hospitality dinner: {invitation.volunteer.household_name}",
-                starts_at=slot.starts_at,
-                ends_at=slot.ends_at,
-                whole_group=False,
-                pickup_location=slot.meeting_point,
-                pickup_at=slot.starts_at - dt.timedelta(minutes=20),
-            )
-            item.participants.set(guests)
-            invitation.item = item
-            invitation.save(update_fields=["item"])
+        invitations = hospitality.invite(slot=slot, volunteers=volunteers[:4])
+        answered = _at(today, 7)
+        for invitation, guests in zip(invitations[:2], (people[0:3], people[3:6]), strict=True):
+            hospitality.accept(invitation=invitation, note="Happy to host!", now=answered)
+            hospitality.assign_guests(invitation=invitation, participants=guests)
+        hospitality.decline(invitation=invitations[3], note="We are travelling that weekend.", now=answered)
+    return program
+
+
+def _load_past_program(council, today):
+    """Last autumn's delegation: completed; the council thanked its hosts (their meetings are thanked) and one host
+    answered the feedback survey."""
+    existing = Program.objects.filter(council=council, sponsor_reference=PAST_REFERENCE).first()
+    if existing:
+        return existing
+    arrival = dt.date(today.year - 1, 10, 5)
+    arrival += dt.timedelta(days=(0 - arrival.weekday()) % 7)  # a Monday of October last year
+    sponsor, _ = Sponsor.objects.get_or_create(council=council, name="U.S. Department of State, IVLP")
+    coordinator = council.memberships.first().user
+    program = Program.objects.create(
+        council=council,
+        sponsor_reference=PAST_REFERENCE,
+        title="Combating Trafficking in Persons: Migration and Transport Routes",
+        sponsor=sponsor,
+        program_officer_name="Karen Mills",
+        program_officer_email="karen.mills@example.gov",
+        theme="Combating trafficking in persons",
+        objectives="See how a border city's services and the transport industry recognise and help victims.",
+        arrival_date=arrival,
+        departure_date=arrival + dt.timedelta(days=2),
+        status=ProgramStatus.COMPLETED,
+        accepted_on=arrival - dt.timedelta(days=45),
+        coordinator=coordinator,
+    )
+    stop = Stop.objects.create(
+        program=program,
+        city="San Antonio",
+        region="Texas",
+        start_date=arrival,
+        end_date=arrival + dt.timedelta(days=2),
+        time_zone=CENTRAL,
+    )
+    _participants(program, PAST_PARTICIPANTS)
+    orgs = _directory(council, PAST_ORGS)
+    d = [arrival + dt.timedelta(days=n) for n in range(3)]
+    _item(
+        program,
+        stop,
+        "Welcome briefing at the council",
+        _at(d[0], 17),
+        _at(d[0], 18),
+        ItemKind.BRIEFING,
+        ItemStatus.CONFIRMED,
+    )
+    _item(
+        program,
+        stop,
+        "Migrant Resource Center: serving migrants on their way",
+        _at(d[1], 9, 30),
+        _at(d[1], 11, 0),
+        ItemKind.MEETING,
+        ItemStatus.CONFIRMED,
+        orgs["City of San Antonio, Migrant Resource Center"],
+        topic="Coordinating shelter, transport and legal information for migrants passing through the city",
+    )
+    _item(
+        program,
+        stop,
+        "Truckers Against Trafficking: training drivers to recognise victims",
+        _at(d[1], 14, 0),
+        _at(d[1], 15, 30),
+        ItemKind.MEETING,
+        ItemStatus.CONFIRMED,
+        orgs["Truckers Against Trafficking"],
+        topic="Training transport operators and road inspectors along the routes between Mexico and the U.S.",
+    )
+    sync_checklist(program)
+    # Within three days of departure: the thank-yous (the hosted meetings become thanked) and a host's survey.
+    send_thank_yous(program=program, user=coordinator, now=_at(d[2], 17))
+    record_feedback(
+        program=program,
+        respondent_type=RespondentType.CONTACT,
+        respondent=Contact.objects.get(organization=orgs["Truckers Against Trafficking"], name="Kaylla Lanier"),
+        rating=Rating.EXCELLENT,
+        comments="The visitors' questions about cross-border routes were the best we have had. Count us in again.",
+        would_host_again=True,
+    )
+    _tick_tasks(program, until=d[2] + dt.timedelta(days=3))
     return program
 
 
@@ -787,6 +1017,7 @@ def load_demo(*, today=None):
     for program in programs:
         sync_checklist(program)
         _queue_digest(program)
+    past = _load_past_program(san_antonio, today)
     # The council has kept up with its checklist: in San Antonio everything due before arrival is done, in
     # St. Louis what fell due in the three weeks after acceptance.
     _tick_tasks(programs[0], until=programs[0].arrival_date - dt.timedelta(days=1))
@@ -795,4 +1026,4 @@ def load_demo(*, today=None):
     # Most rows are saved one by one (their signals move the version) but not all, e.g. a slot's host counter.
     for council in (san_antonio, st_louis):
         note_change(council.pk)
-    return ", ".join(f"{p.title} ({p.arrival_date:%Y-%m-%d}, {p.items.count()} items)" for p in programs)
+    return ", ".join(f"{p.title} ({p.arrival_date:%Y-%m-%d}, {p.items.count()} items)" for p in [*programs, past])

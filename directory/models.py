@@ -1,8 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from councils.models import Council
 from directory.enums import Sector
+from exchange.phones import PhoneField
 
 
 class HostOrganization(models.Model):
@@ -14,7 +16,7 @@ class HostOrganization(models.Model):
     website = models.URLField(_("website"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = PhoneField(_("phone"), blank=True)
     notes = models.TextField(_("internal notes"), blank=True)
     active = models.BooleanField(_("active"), default=True)
 
@@ -35,9 +37,9 @@ class Contact(models.Model):
 
     organization = models.ForeignKey(HostOrganization, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("name"), max_length=200)
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(pgettext_lazy("job title", "title"), max_length=200, blank=True)
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = PhoneField(_("phone"), blank=True)
     preferred_language = models.CharField(_("preferred language"), max_length=8, default="en")
     notes = models.TextField(_("internal notes"), blank=True)
     active = models.BooleanField(_("active"), default=True)

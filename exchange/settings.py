@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from exchange.env import env_bool, env_int, env_list, env_str
+from exchange.languages import complete_languages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Local state of the embedded defaults: the SQLite file, the filesystem broker's queue, mail written to files.
@@ -38,6 +39,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    # Countries as ISO 3166-1 codes (names translated by its own catalogue) and phone numbers in E.164.
+    "django_countries",
+    "phonenumber_field",
     "councils",
     "programs",
     "directory",
@@ -56,6 +60,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Staff pages in English unless every catalogue of the language asked for is complete (STAFF_LANGUAGES).
+    "exchange.languages.StaffLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -169,6 +175,10 @@ LANGUAGES = [
     ("fr", _("French")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The languages staff pages may speak besides English: those every catalogue of the project translates in full,
+# read from the .po files at start-up (``exchange.languages``). Visitor, volunteer and host pages and every message
+# speak all of LANGUAGES.
+STAFF_LANGUAGES = complete_languages(BASE_DIR, [code for code, _name in LANGUAGES if code != LANGUAGE_CODE])
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
@@ -176,6 +186,10 @@ TIME_ZONE = "UTC"
 DEFAULT_LOCAL_TIME_ZONE = env_str("DEFAULT_LOCAL_TIME_ZONE", "America/Chicago")
 if DEFAULT_LOCAL_TIME_ZONE not in zoneinfo.available_timezones():
     raise ImproperlyConfigured(f"DEFAULT_LOCAL_TIME_ZONE {DEFAULT_LOCAL_TIME_ZONE!r} is not an IANA time zone.")
+# Phone numbers are stored in E.164 and shown in the international format (``exchange.phones``); one typed without
+# "+" is read in the council's country (no site-wide default region).
+PHONENUMBER_DB_FORMAT = "E164"
+PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -240,10 +254,11 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    # Sends every queued notification whose time has come, in bounded batches.
-    "send-due-notifications": {"task": "notifications.send_due", "schedule": 30.0},
-    # Gives back rows a killed worker left half-claimed.
-    "release-stale-claims": {"task": "notifications.release_stale_claims", "schedule": 300.0},
+    # Sends every queued notification whose time has come, in bounded batches (a full batch starts the next one at
+    # once). Priority 3 (on Redis, 0 is served first): a message a change queued goes before a bulk sweep.
+    "send-due-notifications": {"task": "notifications.send_due", "schedule": 30.0, "options": {"priority": 3}},
+    # Gives back rows whose worker died (its lease ran out) and sweeps them at once.
+    "release-stale-claims": {"task": "notifications.release_stale_claims", "schedule": 15.0},
     # Weekly itinerary updates to program officers; hourly, each program at most once per ISO week (dedupe key).
     "send-weekly-sponsor-updates": {"task": "lifecycle.send_weekly_sponsor_updates", "schedule": 3600.0},
     # Queues tomorrow's schedule for each visitor once the council's send time has come in the stop's zone.
@@ -264,8 +279,13 @@ CELERY_BEAT_SCHEDULE = {
 # Notifications
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
 NOTIFICATION_BATCH_SIZE = env_int("NOTIFICATION_BATCH_SIZE", 200)
-# A row left in "sending" this long is taken to belong to a worker that died, and is queued again.
-NOTIFICATION_STALE_CLAIM_SECONDS = env_int("NOTIFICATION_STALE_CLAIM_SECONDS", 600)
+# A worker holds the rows it sends for this long and renews the hold every third of it while it lives; a row whose
+# lease ran out (its worker died) is given back to the queue by the next release, every 15 seconds.
+NOTIFICATION_LEASE_SECONDS = env_int("NOTIFICATION_LEASE_SECONDS", 30)
+if NOTIFICATION_LEASE_SECONDS < 1:
+    raise ImproperlyConfigured("NOTIFICATION_LEASE_SECONDS must be at least 1")
+# A failed send is tried again after this many seconds, doubling with each attempt (at most an hour).
+NOTIFICATION_RETRY_SECONDS = env_int("NOTIFICATION_RETRY_SECONDS", 60)
 # Edits of a confirmed item within this window are merged into one change notice.
 NOTIFICATION_CHANGE_WINDOW_MINUTES = env_int("NOTIFICATION_CHANGE_WINDOW_MINUTES", 10)
 

@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from exchange import health
+from exchange import favicon, health
 
 urlpatterns = [
     path("health/", health.health, name="health"),
     path("health/ping/", health.ping, name="ping"),
+    path("favicon.ico", favicon.favicon, name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

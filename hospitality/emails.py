@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from sesame.utils import get_parameters
 
+from hospitality.enums import MEAL_IN_SENTENCE
 from notifications.enums import NotificationKind, RecipientType
 from notifications.services import queue_email
 
@@ -13,6 +14,11 @@ def sign_in_url(volunteer, *, next_path):
     """A passwordless link that signs the volunteer in (django-sesame) and opens ``next_path``."""
     query = urlencode({**get_parameters(volunteer.user), "next": next_path})
     return f"{settings.SITE_URL}{reverse('hospitality:sign_in')}?{query}"
+
+
+def _meal(slot):
+    """The slot's meal as a sentence names it ("la cena" in Spanish), for the messages' sentences."""
+    return MEAL_IN_SENTENCE.get(slot.meal, slot.get_meal_display())
 
 
 def _to_volunteer(invitation, *, kind, template, dedupe_key):
@@ -29,7 +35,7 @@ def _to_volunteer(invitation, *, kind, template, dedupe_key):
         recipient_email=volunteer.email,
         language=volunteer.preferred_language,
         template=template,
-        context={"invitation": invitation, "slot": slot, "volunteer": volunteer, "link": link},
+        context={"invitation": invitation, "slot": slot, "volunteer": volunteer, "link": link, "meal": _meal(slot)},
         dedupe_key=dedupe_key,
     )
 
@@ -48,7 +54,7 @@ def _news_to_volunteer(invitation, *, template, dedupe_key):
         recipient_email=volunteer.email,
         language=volunteer.preferred_language,
         template=template,
-        context={"invitation": invitation, "slot": slot, "volunteer": volunteer},
+        context={"invitation": invitation, "slot": slot, "volunteer": volunteer, "meal": _meal(slot)},
         dedupe_key=dedupe_key,
     )
 
@@ -115,6 +121,11 @@ def queue_withdrawal_notice(invitation):
         recipient_email=email,
         language=settings.LANGUAGE_CODE,
         template="hospitality/email/withdrawn",
-        context={"invitation": invitation, "slot": invitation.slot, "volunteer": invitation.volunteer},
+        context={
+            "invitation": invitation,
+            "slot": invitation.slot,
+            "volunteer": invitation.volunteer,
+            "meal": _meal(invitation.slot),
+        },
         dedupe_key=f"hospitality:withdrawn:{invitation.pk}",
     )

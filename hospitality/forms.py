@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from exchange.phones import localise_phone_fields
 from hospitality.enums import Weekday
 from hospitality.models import HospitalitySlot, Volunteer
 
@@ -76,6 +77,8 @@ class HouseholdForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.council_id:
+            localise_phone_fields(self, self.instance.council)
         if self.instance.pk:
             self.initial.setdefault(
                 "available_dates", " ".join(str(a.date) for a in self.instance.available_dates.all())
@@ -99,6 +102,7 @@ class VolunteerForm(HouseholdForm):
         super().__init__(*args, **kwargs)
         self.council = council
         self.instance.council = council
+        localise_phone_fields(self, council)
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()

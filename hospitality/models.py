@@ -1,8 +1,11 @@
+import zoneinfo
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Council
+from exchange.phones import PhoneField
 from hospitality.enums import InvitationStatus, Meal, VettingStatus, Weekday
 
 
@@ -16,7 +19,7 @@ class Volunteer(models.Model):
     household_name = models.CharField(_("household"), max_length=200)
     contact_name = models.CharField(_("contact name"), max_length=200)
     email = models.EmailField(_("email"))
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = PhoneField(_("phone"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
     languages = models.CharField(
@@ -101,7 +104,12 @@ class HospitalitySlot(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_meal_display()} {self.starts_at:%Y-%m-%d}"
+        # The date on the clock of the slot's city: a dinner at 18:00 in Chicago is on that day, not the UTC one.
+        return f"{self.get_meal_display()} {self.local_date:%Y-%m-%d}"
+
+    @property
+    def local_date(self):
+        return self.starts_at.astimezone(zoneinfo.ZoneInfo(self.stop.time_zone)).date()
 
     @property
     def is_full(self):

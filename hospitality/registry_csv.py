@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
-from exchange import csv_safe
+from exchange import csv_safe, phones
 from hospitality import services
 from hospitality.forms import VolunteerForm
 from hospitality.models import Volunteer
@@ -49,7 +49,8 @@ _TRUE, _FALSE = {"yes", "y", "true", "1", "active"}, {"no", "n", "false", "0", "
 def export_volunteers(volunteers):
     """CSV text of volunteers (with ``available_dates`` prefetched), in the columns the import reads.
 
-    Text that a spreadsheet would run as a formula is quoted (``exchange.csv_safe``); a phone number keeps its "+".
+    Text that a spreadsheet would run as a formula is quoted (``exchange.csv_safe``); a phone number is written in
+    E.164 and keeps its "+".
     """
     out = io.StringIO()
     writer = csv.writer(out)
@@ -60,6 +61,8 @@ def export_volunteers(volunteers):
         values["available_dates"] = " ".join(str(a.date) for a in volunteer.available_dates.all())
         values["vetted_on"] = volunteer.vetted_on.isoformat() if volunteer.vetted_on else ""
         values["active"] = "yes" if volunteer.active else "no"
+        # E.164, which the import reads back whatever the council's country; a number kept as typed stays so.
+        values["phone"] = volunteer.phone.as_e164 if phones.is_dialable(volunteer.phone) else (volunteer.phone or "")
         writer.writerow([csv_safe.cell(str(values[field]), phone=field == "phone") for field in COLUMNS])
     return out.getvalue()
 

@@ -5,6 +5,8 @@ the ``slot_never_overfilled`` check backs up), and a guest sits at one table per
 Row locks are always taken in the same order: invitation first, then the slot's counter.
 """
 
+import zoneinfo
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -104,6 +106,26 @@ def save_slot(*, form):
             guests = [assignment.participant for assignment in invitation.assignments.select_related("participant")]
             _sync_item(invitation, guests)
     return slot
+
+
+def keep_local_times(*, stop, old_time_zone):
+    """The stop's time zone changed and staff kept what the clocks say: its slots (and their answer-by deadlines)
+    move in UTC so that they read the same local times on the new clock; open invitations follow the deadline. The
+    slots' dinners are items of the stop and move with the stop's items (``meetings.services.keep_local_times``)."""
+    old_zone, new_zone = zoneinfo.ZoneInfo(old_time_zone), zoneinfo.ZoneInfo(stop.time_zone)
+
+    def restated(value):
+        return value.astimezone(old_zone).replace(tzinfo=new_zone) if value is not None else None
+
+    with transaction.atomic():
+        for slot in HospitalitySlot.objects.select_for_update().filter(stop=stop).order_by("pk"):
+            slot.starts_at, slot.ends_at = restated(slot.starts_at), restated(slot.ends_at)
+            slot.invitation_deadline = restated(slot.invitation_deadline)
+            slot.save(update_fields=["starts_at", "ends_at", "invitation_deadline"])
+            Invitation.objects.filter(slot=slot, status=InvitationStatus.PENDING).update(
+                expires_at=slot.invitation_deadline or slot.starts_at
+            )
+        note_change(stop.program.council_id)
 
 
 def cancel_slot(*, slot, now=None):

@@ -1,9 +1,9 @@
 """The short feedback form hosts and volunteers open from the thank-you link, and its answers for staff."""
 
-from django.http import Http404
 from django.shortcuts import render
 
 from councils.access import get_for_council, staff_required
+from exchange.dead_links import DeadLink, friendly_dead_links
 from lifecycle import queries, services
 from lifecycle.forms import FeedbackForm
 from lifecycle.links import resolve_feedback_token
@@ -11,10 +11,11 @@ from lifecycle.models import Feedback
 from programs.models import Program
 
 
+@friendly_dead_links
 def feedback_form(request, token):
     granted = resolve_feedback_token(token)
     if granted is None:
-        raise Http404
+        raise DeadLink
     program, respondent_type, respondent = granted
     earlier = Feedback.objects.filter(
         program=program, respondent_type=respondent_type, respondent_id=respondent.pk

@@ -8,7 +8,8 @@ Definitions:
 - the host organisations are those of the meetings held; a host is *returning* when it held a meeting in a
   program of the council that arrived before the first program in scope where it held one, else *new*;
 - volunteer households are the volunteers with an accepted invitation; their hours are the slots' durations;
-- visitors are the participants, counted by country; cities are the stops' cities.
+- visitors are the participants, counted by country (its ISO code; the page names it in the reader's language,
+  the CSV gives the code); cities are the stops' cities.
 """
 
 import dataclasses
@@ -16,8 +17,10 @@ import datetime as dt
 
 from django.db.models import Count, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from directory.enums import Sector
+from exchange.countries import country_name
 from hospitality.enums import InvitationStatus
 from hospitality.models import Invitation
 from meetings.enums import ItemKind, ItemStatus
@@ -39,9 +42,13 @@ class Statistics:
     volunteer_households: int
     volunteer_hours: float
     visitors: int
-    visitors_by_country: list  # [(country, count)]
+    visitors_by_country: list  # [(ISO country code, count)]: grouped by code, named when shown
     cities: list  # [(city, programs)]
     as_of: dt.datetime  # the moment the figures were computed: meetings count as held once they have ended by then
+
+    def countries_named(self):
+        """``[(name in the active language, count)]``; a participant whose country is not chosen yet counts too."""
+        return [(country_name(code) if code else _("country not chosen"), n) for code, n in self.visitors_by_country]
 
     def chart_data(self):
         """What the page's charts draw, embedded with ``json_script``."""
@@ -51,7 +58,7 @@ class Statistics:
                 "values": [n for _l, n in self.hosts_by_sector],
             },
             "countries": {
-                "labels": [country for country, _n in self.visitors_by_country],
+                "labels": [str(name) for name, _n in self.countries_named()],
                 "values": [n for _c, n in self.visitors_by_country],
             },
             "hosts": {"labels": ["new", "returning"], "values": [self.new_hosts, self.returning_hosts]},

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from councils.models import Council
 from lifecycle.enums import Rating, RespondentType, TaskAnchor, TaskMessage
@@ -145,7 +146,7 @@ class WeeklySponsorUpdate(models.Model):
         default=1,
         choices=[(1, _("Monday")), (2, _("Tuesday")), (3, _("Wednesday")), (4, _("Thursday")), (5, _("Friday"))],
     )
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("checklist template", "active"), default=True)
     last_sent_week = models.CharField(max_length=10, blank=True, editable=False)
 
     class Meta:
@@ -160,7 +161,7 @@ class Feedback(models.Model):
     """A host's or volunteer's answer to the short feedback form after a program (one per person and program)."""
 
     program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="feedback")
-    respondent_type = models.CharField(_("from"), max_length=20, choices=RespondentType.choices)
+    respondent_type = models.CharField(pgettext_lazy("feedback", "from"), max_length=20, choices=RespondentType.choices)
     respondent_id = models.PositiveBigIntegerField()
     respondent_name = models.CharField(_("name"), max_length=200)
     rating = models.PositiveSmallIntegerField(_("how did it go?"), choices=Rating.choices)

@@ -3,12 +3,14 @@
 import zoneinfo
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import record
 from councils.access import council_admin_required, get_for_council, staff_required
 from lifecycle import queries, services
 from lifecycle.enums import TaskMessage
@@ -47,7 +49,11 @@ def checklist(request, program_id):
     program = _program(request, program_id)
     form = TaskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.add_task(program=program, title=form.cleaned_data["title"], due_date=form.cleaned_data["due_date"])
+        with transaction.atomic():
+            task = services.add_task(
+                program=program, title=form.cleaned_data["title"], due_date=form.cleaned_data["due_date"]
+            )
+            record(request=request, action="add checklist task", obj=task, details={"program": program.pk})
         messages.success(request, _("The task is added."))
         return redirect("lifecycle:checklist", program_id=program.pk)
     return render(
@@ -61,7 +67,9 @@ def checklist(request, program_id):
 @require_POST
 def complete(request, task_id):
     task = _task(request, task_id)
-    services.complete_task(task=task, user=request.user)
+    with transaction.atomic():
+        if services.complete_task(task=task, user=request.user):
+            record(request=request, action="complete checklist task", obj=task, details={"program": task.program_id})
     return redirect("lifecycle:checklist", program_id=task.program_id)
 
 
@@ -69,7 +77,9 @@ def complete(request, task_id):
 @require_POST
 def reopen(request, task_id):
     task = _task(request, task_id)
-    services.reopen_task(task=task)
+    with transaction.atomic():
+        if services.reopen_task(task=task):
+            record(request=request, action="reopen checklist task", obj=task, details={"program": task.program_id})
     return redirect("lifecycle:checklist", program_id=task.program_id)
 
 
@@ -83,9 +93,16 @@ def prepared_message(request, program_id, message):
         raise Http404 from None
     form = NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        count = send_prepared_message(
-            program=program, message=message, user=request.user, note=form.cleaned_data["note"]
-        )
+        with transaction.atomic():
+            count = send_prepared_message(
+                program=program, message=message, user=request.user, note=form.cleaned_data["note"]
+            )
+            record(
+                request=request,
+                action="send prepared message",
+                obj=program,
+                details={"message": str(message), "queued": count},
+            )
         messages.success(request, _("%(count)s messages are queued.") % {"count": count})
         return redirect("lifecycle:checklist", program_id=program.pk)
     drafts = drafts_for(program, message)
@@ -115,7 +132,14 @@ def edit_template(request, program_type):
     template = services.template_for(council=request.council, program_type=program_type)
     formset = TemplateTaskFormSet(request.POST or None, instance=template)
     if request.method == "POST" and formset.is_valid():
-        services.save_template(formset=formset)
+        with transaction.atomic():
+            services.save_template(formset=formset)
+            record(
+                request=request,
+                action="edit checklist template",
+                obj=formset.instance,
+                details={"program_type": str(program_type)},
+            )
         messages.success(request, _("The checklist is saved; running programs follow it."))
         return redirect("lifecycle:templates")
     return render(request, "lifecycle/template_edit.html", {"template": template, "formset": formset})

@@ -1,7 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from councils.models import Council
+from exchange.phones import PhoneField
 from logistics.enums import FlightDirection, VendorKind
 
 
@@ -10,7 +12,7 @@ class Hotel(models.Model):
     name = models.CharField(_("name"), max_length=200)
     address = models.CharField(_("address"), max_length=300)
     city = models.CharField(_("city"), max_length=120)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = PhoneField(_("phone"), blank=True)
     contact_name = models.CharField(_("contact"), max_length=200, blank=True)
 
     class Meta:
@@ -43,8 +45,8 @@ class Flight(models.Model):
     direction = models.CharField(_("direction"), max_length=10, choices=FlightDirection.choices)
     carrier = models.CharField(_("airline"), max_length=80)
     number = models.CharField(_("flight number"), max_length=20)
-    from_airport = models.CharField(_("from"), max_length=80)
-    to_airport = models.CharField(_("to"), max_length=80)
+    from_airport = models.CharField(pgettext_lazy("route", "from"), max_length=80)
+    to_airport = models.CharField(pgettext_lazy("route", "to"), max_length=80)
     departs_at = models.DateTimeField(_("departs"))
     arrives_at = models.DateTimeField(_("arrives"))
 
@@ -65,7 +67,7 @@ class TransportVendor(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=VendorKind.choices, default=VendorKind.COMPANY)
     contact_name = models.CharField(_("contact"), max_length=200, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = PhoneField(_("phone"), blank=True)
     email = models.EmailField(_("email"), blank=True)
 
     class Meta:

@@ -4,12 +4,14 @@ and the participant list meant for publication (media consent enforced)."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.staticfiles import finders
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import record
 from councils.access import get_for_council, staff_required
 from exchange import csv_safe
 from logistics import queries
@@ -63,7 +65,16 @@ def stop_hotel(request, stop_id):
         request.POST or None, participants=stop.program.participants.all(), bookings=bookings
     )
     if request.method == "POST" and hotel_form.is_valid() and numbers_form.is_valid():
-        set_stop_hotel(stop=stop, hotel=hotel_form.cleaned_data["hotel"], confirmation_numbers=numbers_form.numbers())
+        with transaction.atomic():
+            set_stop_hotel(
+                stop=stop, hotel=hotel_form.cleaned_data["hotel"], confirmation_numbers=numbers_form.numbers()
+            )
+            record(
+                request=request,
+                action="set stop hotel and confirmation numbers",
+                obj=stop,
+                details={"program": stop.program_id, "hotel": stop.hotel_id},
+            )
         messages.success(request, _("The hotel of %(city)s is saved.") % {"city": stop.city})
         return redirect("logistics:program", program_id=stop.program_id)
     return render(
@@ -84,7 +95,15 @@ def _flight_form_page(request, program, flight):
         default_zone=departure_zone if flight.direction == FlightDirection.DEPARTURE else arrival_zone,
     )
     if request.method == "POST" and form.is_valid():
-        save_flight(form=form)
+        creating = flight.pk is None
+        with transaction.atomic():
+            saved = save_flight(form=form)
+            record(
+                request=request,
+                action="add flight" if creating else "edit flight",
+                obj=saved,
+                details={"program": program.pk, "participant": saved.participant_id, "fields": form.changed_data},
+            )
         messages.success(request, _("The flight is saved."))
         return redirect("logistics:program", program_id=program.pk)
     return render(request, "logistics/flight_form.html", {"program": program, "flight": flight, "form": form})
@@ -118,7 +137,14 @@ def flight_edit(request, flight_id):
 def flight_remove(request, flight_id):
     flight = _flight(request, flight_id)
     program_id = flight.participant.program_id
-    delete_flight(flight=flight)
+    with transaction.atomic():
+        record(
+            request=request,
+            action="delete flight",
+            obj=flight,
+            details={"program": program_id, "participant": flight.participant_id},
+        )
+        delete_flight(flight=flight)
     messages.success(request, _("The flight is deleted."))
     return redirect("logistics:program", program_id=program_id)
 

@@ -2,12 +2,14 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from audit.services import record
 from councils.access import get_for_council, staff_required
 from meetings import conflicts as conflict_rules
 from meetings import copying
@@ -24,7 +26,14 @@ def copy_item(request, item_id):
     form = CopyItemForm(request.POST or None, item=item, initial={"starts_at": item.starts_at})
     if form.is_valid():
         try:
-            copy = copying.copy_item(item=item, starts_at=form.cleaned_data["starts_at"])
+            with transaction.atomic():
+                copy = copying.copy_item(item=item, starts_at=form.cleaned_data["starts_at"])
+                record(
+                    request=request,
+                    action="copy item",
+                    obj=copy,
+                    details={"program": item.program_id, "copied_from": item.pk},
+                )
         except ValidationError as error:
             form.add_error("starts_at", error)
         else:
@@ -50,7 +59,23 @@ def copy_day(request, program_id, day):
     form = CopyDayForm(request.POST or None, program=program, day=day)
     if form.is_valid():
         try:
-            copies = copying.copy_day(program=program, day=day, to_day=form.cleaned_data["to_day"])
+            with transaction.atomic():
+                copies = copying.copy_day(
+                    program=program,
+                    day=day,
+                    to_day=form.cleaned_data["to_day"],
+                    to_stop=form.cleaned_data["to_stop"],
+                )
+                record(
+                    request=request,
+                    action="copy day",
+                    obj=program,
+                    details={
+                        "day": day.isoformat(),
+                        "to_day": form.cleaned_data["to_day"].isoformat(),
+                        "items": [copy.pk for copy in copies],
+                    },
+                )
         except ValidationError as error:
             form.add_error("to_day", error)
         else:
@@ -82,12 +107,14 @@ def copy_program(request, program_id):
     initial = {"title": program.title, "arrival_date": program.arrival_date}
     form = CopyProgramForm(request.POST or None, initial=initial)
     if form.is_valid():
-        copy = copying.copy_program(
-            program=program,
-            title=form.cleaned_data["title"],
-            arrival_date=form.cleaned_data["arrival_date"],
-            user=request.user,
-        )
+        with transaction.atomic():
+            copy = copying.copy_program(
+                program=program,
+                title=form.cleaned_data["title"],
+                arrival_date=form.cleaned_data["arrival_date"],
+                user=request.user,
+            )
+            record(request=request, action="copy program", obj=copy, details={"copied_from": program.pk})
         messages.success(request, _("The new program is a draft with the same itinerary, all items as ideas."))
         return redirect("programs:program", program_id=copy.pk)
     return render(request, "meetings/copy/program.html", {"program": program, "form": form})

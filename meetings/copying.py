@@ -43,13 +43,14 @@ def local_date(value, time_zone):
     return value.astimezone(zoneinfo.ZoneInfo(time_zone)).date()
 
 
-def shift_local(value, *, time_zone, days):
-    """``value`` moved by whole days at the same wall-clock time in ``time_zone`` (DST-safe)."""
+def shift_local(value, *, time_zone, days, to_time_zone=None):
+    """``value`` moved by whole days at the same wall-clock time (DST-safe): read on the clock of ``time_zone``,
+    set on the clock of ``to_time_zone`` (the same zone by default; another stop's when copying to it)."""
     if value is None:
         return None
     zone = zoneinfo.ZoneInfo(time_zone)
     naive = value.astimezone(zone).replace(tzinfo=None) + dt.timedelta(days=days)
-    return naive.replace(tzinfo=zone)
+    return naive.replace(tzinfo=zoneinfo.ZoneInfo(to_time_zone or time_zone))
 
 
 def _stop_for(stops, day, preferred=None):
@@ -128,25 +129,44 @@ def items_on_day(program, day):
     return [item for item in _source_items(window) if local_date(item.starts_at, item.stop.time_zone) == day]
 
 
-def copy_day(*, program, day, to_day):
-    """Every item of ``day`` copied onto ``to_day`` at the same local times, in the stop covering that day."""
+def stop_covering(program, day):
+    """The one stop of ``program`` that covers ``day``; raises ValidationError when none does, or when two do (a
+    travel day) and staff must choose."""
+    covering = [stop for stop in program.stops.all() if stop.covers(day)]
+    if not covering:
+        raise ValidationError(_("No stop of the program covers %(day)s.") % {"day": day.isoformat()})
+    if len(covering) > 1:
+        raise ValidationError(
+            _("Several stops cover %(day)s (%(cities)s): choose the stop to copy to.")
+            % {"cities": ", ".join(stop.city for stop in covering), "day": day.isoformat()}
+        )
+    return covering[0]
+
+
+def copy_day(*, program, day, to_day, to_stop=None):
+    """Every item of ``day`` copied onto ``to_day`` at ``to_stop`` (by default the stop covering that day), at the
+    same local times: 09:00 on the source stop's clock is 09:00 on the clock of ``to_stop``."""
     if day == to_day:
         raise ValidationError(_("Choose another day to copy to."))
-    stops = list(program.stops.all())
+    if to_stop is None:
+        to_stop = stop_covering(program, to_day)
+    elif to_stop.program_id != program.pk:
+        raise ValidationError(_("Choose a stop of this program."))
+    elif not to_stop.covers(to_day):
+        raise ValidationError(_("%(city)s does not cover %(day)s.") % {"city": to_stop.city, "day": to_day.isoformat()})
     sources = items_on_day(program, day)
     if not sources:
         raise ValidationError(_("There is nothing to copy on %(day)s.") % {"day": day.isoformat()})
     days = (to_day - day).days
     pairs = []
     for source in sources:
-        stop = _stop_for(stops, to_day, preferred=source.stop)
-        if stop is None:
-            raise ValidationError(_("No stop of the program covers %(day)s.") % {"day": to_day.isoformat()})
         shifted = {
-            name: shift_local(getattr(source, name), time_zone=stop.time_zone, days=days)
+            name: shift_local(
+                getattr(source, name), time_zone=source.stop.time_zone, days=days, to_time_zone=to_stop.time_zone
+            )
             for name in ("starts_at", "ends_at", "pickup_at")
         }
-        pairs.append((source, _new_item(source, program=program, stop=stop, keep_people=True, **shifted)))
+        pairs.append((source, _new_item(source, program=program, stop=to_stop, keep_people=True, **shifted)))
     with transaction.atomic():
         return item_services.create_copies(pairs, keep_people=True)
 

@@ -312,3 +312,17 @@ class ContactSearchForm(forms.Form):
     def __init__(self, *args, council, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = HostOrganization.objects.filter(council=council)
+
+
+class RunningLateForm(forms.Form):
+    """The escort's "running late by N minutes" (the items still to come today move N minutes later)."""
+
+    minutes = forms.IntegerField(
+        label=_("Minutes late"),
+        min_value=5,
+        max_value=180,
+        initial=15,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "form-control"}),
+    )
+    # The items the page showed, with their starts (``meetings.day_of.sign_shown``): a double tap moves nothing twice.
+    shown = forms.CharField(required=False, widget=forms.HiddenInput)

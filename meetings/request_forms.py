@@ -56,9 +56,24 @@ class MeetingRequestForm(StopTimeZoneForm):
 
 
 def default_deadline(item, *, now=None):
-    """A week before the meeting, but never less than two days from now."""
+    """An answer-by date the form accepts as it is: in the future and before the meeting, to the minute (the form
+    shows minutes).
+
+    A week before the meeting; when that is less than two days away, two days from now or the day before the
+    meeting, whichever comes first; when even that has passed (the meeting is within a day), halfway to the
+    meeting. None when no minute is left between now and the meeting.
+    """
     now = now or timezone.now()
-    return max(item.starts_at - dt.timedelta(days=7), min(now + dt.timedelta(days=2), item.starts_at))
+    starts = item.starts_at
+    deadline = starts - dt.timedelta(days=7)
+    if deadline < now + dt.timedelta(days=2):
+        deadline = min(now + dt.timedelta(days=2), starts - dt.timedelta(days=1))
+    if deadline <= now:
+        deadline = now + (starts - now) / 2
+    deadline = deadline.replace(second=0, microsecond=0)
+    if deadline <= now:
+        deadline += dt.timedelta(minutes=1)
+    return deadline if now < deadline < starts else None
 
 
 class AnswerForm(StopTimeZoneForm):

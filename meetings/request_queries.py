@@ -2,6 +2,8 @@
 
 from django.db.models import Prefetch
 
+from exchange.countries import country_names
+from exchange.languages import language_names
 from meetings.models import ItineraryItem, MeetingRequest
 from programs.models import Participant
 
@@ -30,6 +32,7 @@ def delegation_for_host(item):
             "first_name",
             "last_name",
             "country",
+            "country_as_typed",
             "role",
             "organization",
             "bio",
@@ -38,10 +41,11 @@ def delegation_for_host(item):
             "program_id",
         ).order_by("last_name", "first_name")
     )
-    languages = sorted({person.get_preferred_language_display() for person in people}, key=str)
+    # Names in the active language (the contact's, on their page), in alphabetical order.
+    languages = sorted(set(language_names(person.preferred_language for person in people)))
     return {
         "size": len(people),
-        "countries": sorted({person.country for person in people}),
+        "countries": country_names(person.country for person in people),
         "languages": languages,
         "bios": [person for person in people if person.share_bio and person.bio],
     }

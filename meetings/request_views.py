@@ -1,11 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from audit.services import record
 from councils.access import get_for_council, staff_required
 from meetings import requests
 from meetings.models import ItineraryItem, MeetingRequest
@@ -31,13 +33,20 @@ def new(request, item_id):
     form = MeetingRequestForm(request.POST or None, item=item, initial=initial)
     if form.is_valid():
         try:
-            requests.send_request(
-                item=item,
-                contact=form.cleaned_data["contact"],
-                deadline=form.cleaned_data["deadline"],
-                message=form.cleaned_data["message"],
-                user=request.user,
-            )
+            with transaction.atomic():
+                meeting_request = requests.send_request(
+                    item=item,
+                    contact=form.cleaned_data["contact"],
+                    deadline=form.cleaned_data["deadline"],
+                    message=form.cleaned_data["message"],
+                    user=request.user,
+                )
+                record(
+                    request=request,
+                    action="send meeting request",
+                    obj=meeting_request,
+                    details={"item": item.pk, "contact": meeting_request.contact_id},
+                )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -66,11 +75,18 @@ def accept_proposal(request, request_id):
     form = AcceptProposalForm(request.POST)
     if form.is_valid():
         try:
-            requests.accept_proposal(
-                meeting_request=meeting_request,
-                user=request.user,
-                override_reason=form.cleaned_data["override_reason"],
-            )
+            with transaction.atomic():
+                requests.accept_proposal(
+                    meeting_request=meeting_request,
+                    user=request.user,
+                    override_reason=form.cleaned_data["override_reason"],
+                )
+                record(
+                    request=request,
+                    action="accept proposed time",
+                    obj=meeting_request,
+                    details={"item": meeting_request.item_id, "contact": meeting_request.contact_id},
+                )
         except requests.RequestClosed:
             messages.error(request, _("This request has no open proposal any more."))
         except ConflictsNeedOverride as error:
@@ -88,7 +104,14 @@ def accept_proposal(request, request_id):
 def withdraw(request, request_id):
     meeting_request = _staff_request(request, request_id)
     try:
-        requests.withdraw_request(meeting_request=meeting_request, user=request.user)
+        with transaction.atomic():
+            requests.withdraw_request(meeting_request=meeting_request, user=request.user)
+            record(
+                request=request,
+                action="withdraw meeting request",
+                obj=meeting_request,
+                details={"item": meeting_request.item_id, "contact": meeting_request.contact_id},
+            )
     except requests.RequestClosed:
         messages.error(request, _("This request is already closed."))
     else:

@@ -452,3 +452,29 @@ def move_item(*, item, starts_at, ends_at, expected_version, user, override_reas
         override_reason=override_reason,
         base=base,
     )
+
+
+def keep_local_times(*, stop, old_time_zone, actor=None):
+    """The stop's time zone changed from ``old_time_zone`` to ``stop.time_zone`` and staff chose to keep what the
+    clocks say: every item of the stop moves (in UTC) so that it reads the same local time on the new clock as it
+    did on the old one, through ``change_item`` (a new version and SEQUENCE, history with the reason, change
+    notices), not judged — the schedule is the one staff already had. Returns the items that moved."""
+    old_zone, new_zone = zoneinfo.ZoneInfo(old_time_zone), zoneinfo.ZoneInfo(stop.time_zone)
+
+    def restated(value):
+        return value.astimezone(old_zone).replace(tzinfo=new_zone) if value is not None else None
+
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("The time zone of %(city)s changed from %(old)s to %(new)s; the local times were kept.") % {
+            "city": stop.city,
+            "old": old_time_zone,
+            "new": stop.time_zone,
+        }
+    moved = []
+    with transaction.atomic():
+        for item in ItineraryItem.objects.filter(stop=stop).order_by("starts_at", "pk"):
+            data = {name: restated(getattr(item, name)) for name in ("starts_at", "ends_at", "pickup_at")}
+            outcome = change_item(item=item, data=data, actor=actor, judge=False, not_judged_because=reason)
+            if outcome.changes:
+                moved.append(outcome.item)
+    return moved

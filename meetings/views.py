@@ -4,6 +4,7 @@ import json
 
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -12,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.services import record
 from councils.access import get_for_council, staff_required
 from directory.models import Contact
 from exchange.page_cache import conditional_content, page_key
@@ -52,6 +54,12 @@ def _stop(program, query):
 
 def _calendar_url(program, stop):
     return f"{reverse('meetings:calendar', kwargs={'program_id': program.pk})}?stop={stop.pk}"
+
+
+def _record_item_change(request, action, item, version_before):
+    """Audit a staff edit of an item that changed something (a save that changed nothing leaves no event)."""
+    if item.version != version_before:
+        record(request=request, action=action, obj=item, details={"program": item.program_id, "version": item.version})
 
 
 def _warn(request, conflicts):
@@ -136,12 +144,15 @@ def item_new(request, program_id):
         )
         if form.is_valid():
             try:
-                item, found = services.create_item(
-                    program=program,
-                    data=form.item_data(),
-                    user=request.user,
-                    override_reason=form.cleaned_data["override_reason"],
-                )
+                with transaction.atomic():
+                    item, found = services.create_item(
+                        program=program,
+                        data=form.item_data(),
+                        user=request.user,
+                        override_reason=form.cleaned_data["override_reason"],
+                    )
+                    # Audited here, in the change's transaction: the item service itself knows no request.
+                    record(request=request, action="create item", obj=item, details={"program": program.pk})
             except services.ConflictsNeedOverride as error:
                 return _render_form(request, form, program=program, conflicts=error.conflicts)
             messages.success(request, _("“%(title)s” is on the itinerary.") % {"title": item.title})
@@ -171,15 +182,18 @@ def item_edit(request, item_id):
     base = services.read_base(form.cleaned_data["base"])
     resolutions = _resolutions(request)
     try:
-        item, found = services.update_item(
-            item=item,
-            data=form.item_data(),
-            expected_version=form.cleaned_data["version"] or 0,
-            base=base,
-            resolutions=resolutions,
-            user=request.user,
-            override_reason=form.cleaned_data["override_reason"],
-        )
+        with transaction.atomic():
+            version = item.version
+            item, found = services.update_item(
+                item=item,
+                data=form.item_data(),
+                expected_version=form.cleaned_data["version"] or 0,
+                base=base,
+                resolutions=resolutions,
+                user=request.user,
+                override_reason=form.cleaned_data["override_reason"],
+            )
+            _record_item_change(request, "edit item", item, version)
     except services.ConflictsNeedOverride as error:
         return _render_form(request, form, program=program, item=item, conflicts=error.conflicts)
     except services.EditConflict as conflict:
@@ -229,15 +243,18 @@ def item_move(request, item_id):
         errors = [message for messages_ in form.errors.values() for message in messages_]
         return JsonResponse({"error": "invalid", "message": " ".join(errors)}, status=400)
     try:
-        item, found = services.move_item(
-            item=item,
-            starts_at=form.cleaned_data["starts_at"],
-            ends_at=form.cleaned_data["ends_at"],
-            expected_version=form.cleaned_data["version"],
-            base=form.base(),
-            user=request.user,
-            override_reason=form.cleaned_data["override_reason"],
-        )
+        with transaction.atomic():
+            version = item.version
+            item, found = services.move_item(
+                item=item,
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+                expected_version=form.cleaned_data["version"],
+                base=form.base(),
+                user=request.user,
+                override_reason=form.cleaned_data["override_reason"],
+            )
+            _record_item_change(request, "move item", item, version)
     except services.EditConflict as conflict:
         message = _("Someone else moved this item since the calendar was loaded; it shows the latest now.")
         changes = [_change_json(change) for change in conflict.item.changes.select_related("user")[:3]]

@@ -8,6 +8,7 @@ day) makes each schedule a single row however often it runs.
 """
 
 import datetime as dt
+import time
 import zoneinfo
 
 from django.conf import settings
@@ -81,14 +82,32 @@ def _items(holder):
     return items_for_program(holder.program)
 
 
+def _holder_items(holder, program_items):
+    """``holder``'s share of the program's items (``items_for_program``, with participants prefetched): what
+    ``_items`` would read, without a query per person."""
+    if not isinstance(holder, Participant):
+        return list(program_items)
+    return [
+        item
+        for item in program_items
+        if item.whole_group or any(person.pk == holder.pk for person in item.participants.all())
+    ]
+
+
 def dedupe_key(holder, day):
     return f"daily:{_recipient_type(holder)}:{holder.pk}:{day.isoformat()}"
 
 
-def build(holder, day, *, stop):
-    """Everything a daily-schedule message of ``holder`` for ``day`` is made of (for queuing and for previews)."""
+def build(holder, day, *, stop, program_items=None):
+    """Everything a daily-schedule message of ``holder`` for ``day`` is made of (for queuing and for previews).
+
+    ``program_items``: the program's items of ``day`` when the caller has them (one query for a whole program).
+    """
     is_participant = isinstance(holder, Participant)
-    items = items_of_day(_items(holder), day)
+    if program_items is None:
+        items = items_of_day(_items(holder), day)
+    else:
+        items = _holder_items(holder, program_items)
     personal_link = personal_link_url(holder)
     # The same events as the holder's feed (one builder, the same link to their program), in their language.
     schedule_url = settings.SITE_URL + reverse("visitors:program", kwargs={"token": make_token(holder)})
@@ -128,9 +147,9 @@ def preview(holder, day):
     return {"subject": subject, "body_text": body_text, "body_html": body_html, **message}
 
 
-def queue_for(holder, day, *, stop):
+def queue_for(holder, day, *, stop, program_items=None):
     """Queue one person's schedule of ``day``; None when they have nothing that day (or opted out)."""
-    message = build(holder, day, stop=stop)
+    message = build(holder, day, stop=stop, program_items=program_items)
     if not message["items"]:
         return None
     return queue_email(
@@ -151,11 +170,10 @@ def queue_for(holder, day, *, stop):
     )
 
 
-def queue_due(*, now=None):
-    """Queue every daily schedule that has come due; returns how many rows were written. Safe to run any time."""
-    now = now or timezone.now()
+def programs_under_way(*, now):
+    """The programs that may have a day due around ``now`` (``days_due`` tells which, per zone)."""
     today = now.date()
-    programs = (
+    return (
         Program.objects.filter(
             status__in=UNDER_WAY,
             arrival_date__lte=today + dt.timedelta(days=2),
@@ -164,14 +182,34 @@ def queue_due(*, now=None):
         .select_related("council")
         .prefetch_related("stops")
     )
+
+
+def programs_due(*, now=None):
+    """Ids of the programs with a daily schedule due at ``now`` (queued already or not)."""
+    now = now or timezone.now()
+    return [
+        program.pk
+        for program in programs_under_way(now=now)
+        if any(days_due(program, list(program.stops.all()), now=now))
+    ]
+
+
+def queue_due(*, now=None, program_ids=None, until=None):
+    """Queue every daily schedule that has come due (of ``program_ids`` only, when given); returns how many rows
+    were written. Safe to run any time; with ``until`` (a ``time.monotonic()`` moment) it stops there, and the next
+    run queues the rest."""
+    now = now or timezone.now()
+    programs = programs_under_way(now=now)
+    if program_ids is not None:
+        programs = programs.filter(pk__in=program_ids)
     queued = 0
     for program in programs:
         for day, stop in days_due(program, list(program.stops.all()), now=now):
-            queued += _queue_program_day(program, day, stop=stop)
+            queued += _queue_program_day(program, day, stop=stop, until=until)
     return queued
 
 
-def _queue_program_day(program, day, *, stop):
+def _queue_program_day(program, day, *, stop, until=None):
     people = [
         *Participant.objects.filter(program=program, notifications_opt_out=False).exclude(email=""),
         *ProgramStaffMember.objects.filter(program=program, notifications_opt_out=False).exclude(email=""),
@@ -183,11 +221,17 @@ def _queue_program_day(program, day, *, stop):
             "dedupe_key", flat=True
         )
     )
+    waiting = [person for person in people if dedupe_key(person, day) not in done]
+    if not waiting:
+        return 0
+    # The program's items of the day, read once for everybody (a query per person cost more than the rest of the
+    # message together: the evening's burst of schedules is read, rendered and sent in minutes).
+    program_items = items_of_day(items_for_program(program), day)
     queued = 0
-    for person in people:
-        if dedupe_key(person, day) in done:
-            continue
+    for index, person in enumerate(waiting):
+        if index and until is not None and time.monotonic() >= until:
+            break  # after one person at least: every run moves on
         # One transaction per person: a failure to render one message does not hold back the others.
         with transaction.atomic():
-            queued += queue_for(person, day, stop=stop) is not None
+            queued += queue_for(person, day, stop=stop, program_items=program_items) is not None
     return queued

@@ -121,7 +121,7 @@ def host_description(item, *, group_size=None):
         )
     if item.interpreter:
         lines.append(_("Interpreter: %(name)s") % {"name": item.interpreter.name})
-    reach = ", ".join(part for part in (council.name, council.phone, council.email) if part)
+    reach = ", ".join(str(part) for part in (council.name, council.phone, council.email) if part)
     lines.append(_("Questions? Please contact %(council)s") % {"council": reach})
     return "\n".join(lines)
 

@@ -40,7 +40,12 @@ class Notification(models.Model):
     send_after = models.DateTimeField(_("send after"), default=timezone.now)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    # A row in "sending" belongs to one claim of one worker (``host:pid:claim``) until ``lease_until``; the worker
+    # renews the lease while it works, every later change of the row is conditional on still owning it, and a lease
+    # that ran out (its worker died) gives the row back to the queue.
+    claimed_by = models.CharField(max_length=120, blank=True, default="")
     claimed_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("queued"), auto_now_add=True)
 
@@ -53,6 +58,14 @@ class Notification(models.Model):
             models.Index(fields=["state", "send_after"], name="notification_due_idx"),
             # The staff outbox lists a council's rows, newest first.
             models.Index(fields=["council", "-created_at"], name="notification_council_idx"),
+        ]
+        constraints = [
+            # A row being sent always has an owner and a lease, so a release can always give it back.
+            models.CheckConstraint(
+                condition=~models.Q(state=NotificationState.SENDING)
+                | (~models.Q(claimed_by="") & models.Q(lease_until__isnull=False)),
+                name="notification_sending_has_owner",
+            ),
         ]
 
     def __str__(self):

@@ -5,10 +5,12 @@ from programs.models import Participant, Program
 
 
 def outbox_rows(council):
-    """A council's messages, newest first, without their (large) bodies; the program is joined for the list."""
+    """A council's messages, newest first, without their (large) bodies; the program is joined for the list, with
+    its stops (a message's times are shown on the clock of the stop the group is in)."""
     return (
         Notification.objects.filter(council=council)
         .select_related("program")
+        .prefetch_related("program__stops")
         .defer("body_text", "body_html", "attachments")
     )
 

@@ -22,6 +22,8 @@ from django.db.models import Q
 from django.utils import timezone, translation
 
 from councils.models import Council
+from exchange.countries import country_name, country_names
+from exchange.languages import language_names
 from hospitality.enums import InvitationStatus
 from hospitality.models import GuestAssignment, Invitation
 from meetings.enums import ItemStatus, RequestStatus
@@ -40,9 +42,8 @@ def _stamp(moment):
 
 
 def _language_names(codes, language):
-    names = dict(settings.LANGUAGES)
     with translation.override(language):
-        return sorted({str(names.get(code, code)) for code in codes})
+        return sorted(set(language_names(codes)))
 
 
 def _existing(keys):
@@ -150,13 +151,13 @@ def host_reminder_context(item, contact):
         "item": item,
         "program": item.program,
         "group_size": len(visitors),
-        "countries": sorted({visitor.country for visitor in visitors if visitor.country}),
+        "countries": country_names((visitor.country for visitor in visitors), contact.preferred_language),
         "languages": _language_names([visitor.preferred_language for visitor in visitors], contact.preferred_language),
         "interpreter": interpreter,
         "shared_bios": [
             {
                 "name": visitor.full_name,
-                "country": visitor.country,
+                "country": country_name(visitor.country, contact.preferred_language) or visitor.country_as_typed,
                 "role": visitor.role,
                 "organization": visitor.organization,
                 "bio": visitor.bio,
@@ -223,7 +224,8 @@ def volunteer_reminder_context(invitation):
     guests = [
         {
             "first_name": assignment.participant.first_name,
-            "country": assignment.participant.country,
+            "country": country_name(assignment.participant.country, volunteer.preferred_language)
+            or assignment.participant.country_as_typed,
             "language": _language_names([assignment.participant.preferred_language], volunteer.preferred_language)[0],
             "dietary_needs": assignment.participant.dietary_needs,
             "accessibility_needs": assignment.participant.accessibility_needs,

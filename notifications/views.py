@@ -4,6 +4,7 @@ import zoneinfo
 from csp.decorators import csp
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -13,7 +14,9 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from audit.services import record
 from councils.access import get_for_council, staff_required
+from exchange.dead_links import DeadLink, friendly_dead_links
 from meetings.request_queries import delegation_for_host
 from notifications import acknowledgements, daily_schedule, preferences, queries, services
 from notifications.change_notices import language_of
@@ -66,7 +69,16 @@ def detail_html(request, notification_id):
 @require_POST
 def resend(request, notification_id):
     notification = get_for_council(Notification.objects, request.council, pk=notification_id)
-    if services.resend(notification):
+    with transaction.atomic():
+        queued = services.resend(notification)
+        if queued:
+            record(
+                request=request,
+                action="resend message",
+                obj=notification,
+                details={"kind": notification.kind, "recipient_type": notification.recipient_type},
+            )
+    if queued:
         messages.success(request, _("The message is queued again."))
     else:
         messages.error(request, _("Only a failed message can be sent again."))
@@ -103,10 +115,11 @@ def preview_html(request):
 # a CSRF token, and a forged post could only do what the token's holder may do anyway.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@friendly_dead_links
 def unsubscribe(request, token):
     person = preferences.resolve_unsubscribe_token(token)
     if person is None:
-        raise Http404
+        raise DeadLink
     form = UnsubscribeForm(request.POST if request.method == "POST" else None)
     with translation.override(person.preferred_language):
         if request.method == "POST" and form.is_valid():

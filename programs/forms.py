@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from exchange.phones import localise_phone_fields
 from programs.models import Participant, Program, Sponsor, Stop
 
 
@@ -88,7 +89,25 @@ class SearchForm(forms.Form):
     )
 
 
+KEEP_LOCAL_TIMES = "keep_local_times"
+KEEP_MOMENTS = "keep_moments"
+
+
 class StopForm(forms.ModelForm):
+    """A stop of the program. Changing the time zone of a stop that has items asks what they keep: their local
+    times (they move in UTC, so that they read the same on the new clock) or their moments (nothing moves, their
+    local times change); the choice is only shown, and required, then."""
+
+    zone_change = forms.ChoiceField(
+        label=_("The time zone changes: what do this stop's items keep?"),
+        choices=[
+            (KEEP_LOCAL_TIMES, _("Their local times: a 09:00 meeting stays at 09:00 on the new clock (it moves)")),
+            (KEEP_MOMENTS, _("Their moments: nothing moves, so the local times shown change")),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
     class Meta:
         model = Stop
         fields = ["city", "region", "start_date", "end_date", "time_zone"]
@@ -98,11 +117,38 @@ class StopForm(forms.ModelForm):
             "time_zone": forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The zone as saved: construct_instance writes the new one into the instance while validating.
+        self.saved_time_zone = self.instance.time_zone if self.instance.pk else None
+
+    @property
+    def asks_zone_change(self):
+        """True when the form changes the zone of a saved stop that has items (the choice is shown)."""
+        if not (self.is_bound and self.saved_time_zone and "time_zone" in self.changed_data):
+            return False
+        if not hasattr(self, "_has_items"):
+            self._has_items = self.instance.items.exists()
+        return self._has_items
+
+    @property
+    def keeps_local_times(self):
+        return self.asks_zone_change and self.cleaned_data.get("zone_change") == KEEP_LOCAL_TIMES
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("A stop must not end before it starts."))
+        if self.asks_zone_change and not cleaned.get("zone_change") and not self.errors.get("time_zone"):
+            self.add_error(
+                "zone_change",
+                _(
+                    "The time zone of %(city)s changes from %(old)s and it has items: choose whether they keep "
+                    "their local times or their moments."
+                )
+                % {"city": self.instance.city, "old": self.saved_time_zone},
+            )
         return cleaned
 
 
@@ -184,6 +230,12 @@ class ParticipantForm(forms.ModelForm):
         self.program = program
         # The languages the pages and messages are written in, as configured now.
         self.fields["preferred_language"].choices = list(settings.LANGUAGES)
+        localise_phone_fields(self, program.council)
+        if self.instance.country_as_typed and not self.instance.country:
+            # Typed before countries were a list, and matching none of them: staff choose it now.
+            self.fields["country"].help_text = _("Was typed as “%(text)s”; choose the country.") % {
+                "text": self.instance.country_as_typed
+            }
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -201,6 +253,12 @@ class ParticipantForm(forms.ModelForm):
                 Row(Column("media_consent"), Column("notifications_opt_out")),
             ),
         )
+
+    def clean_country(self):
+        country = self.cleaned_data["country"]
+        if country:
+            self.instance.country_as_typed = ""  # the country is chosen now
+        return country
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()

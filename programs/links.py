@@ -63,6 +63,17 @@ def resolve_token(token, *, now=None):
     return holder
 
 
+def language_named_by(token):
+    """The preferred language of the person a genuine token was made for, even if it no longer grants anything
+    (revoked, replaced or expired): their "not found" page speaks it. None for a forged token."""
+    try:
+        code, pk, _version = _signer().unsign_object(token)
+        model = _KINDS[code]
+    except (signing.BadSignature, ValueError, TypeError, KeyError):
+        return None
+    return model.objects.filter(pk=pk).values_list("preferred_language", flat=True).first()
+
+
 def revoke_link(holder):
     """Cut the holder's access until staff re-issue the link. Every visitor request reads the holder's row
     (``resolve_token``), so this works at once whatever pages are cached; the council's data version moves all the

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from councils.models import Council
+from exchange.phones import PhoneField
 from programs.enums import Consent, ProgramStaffRole, ProgramStatus, ProgramType
 from programs.validators import validate_time_zone
 
@@ -111,14 +113,17 @@ class Participant(PersonalLinkHolder):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="participants")
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
-    country = models.CharField(_("country"), max_length=100)
+    country = CountryField(_("country"))
+    # A country typed before countries were codes that no name or code matched (the migration left ``country``
+    # empty): shown to staff until they choose the country.
+    country_as_typed = models.CharField(_("country as typed"), max_length=100, blank=True, editable=False)
     role = models.CharField(_("role"), max_length=200, blank=True)
     organization = models.CharField(_("organization"), max_length=200, blank=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = PhoneField(_("phone"), blank=True)
     dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
     accessibility_needs = models.CharField(_("accessibility needs"), max_length=300, blank=True)
     bio = models.TextField(_("short bio for hosts"), blank=True)
@@ -153,7 +158,7 @@ class ProgramStaffMember(PersonalLinkHolder):
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = PhoneField(_("phone"), blank=True)
     share_contact = models.BooleanField(_("consents to share contact details with the group"), default=True)
     notifications_opt_out = models.BooleanField(_("no non-essential messages"), default=False)
 

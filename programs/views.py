@@ -52,7 +52,9 @@ def _edit(request, *, program=None):
     stop_formset = StopFormSet(data, instance=program or Program(), program_form=program_form, prefix="stops")
     if request.method == "POST" and program_form.is_valid() and stop_formset.is_valid():
         with transaction.atomic():
-            saved = services.save_program(council=request.council, program_form=program_form, stop_formset=stop_formset)
+            saved = services.save_program(
+                council=request.council, program_form=program_form, stop_formset=stop_formset, user=request.user
+            )
             record(request=request, action="edit program" if program else "create program", obj=saved)
         messages.success(request, _("“%(title)s” is saved.") % {"title": saved.title})
         return redirect("programs:program", program_id=saved.pk)

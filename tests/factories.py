@@ -96,7 +96,7 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     program = factory.SubFactory(ProgramFactory)
     first_name = factory.Sequence(lambda n: f"Visitor{n}")
     last_name = "Example"
-    country = "Peru"
+    country = "PE"
     preferred_language = "es"
     email = factory.LazyAttribute(lambda p: f"{p.first_name.lower()}@example.com")
 

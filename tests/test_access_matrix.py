@@ -94,6 +94,7 @@ def visit(requester_ok=PARTICIPANT):
 TABLE = {
     "health": PUBLIC,
     "ping": PUBLIC,
+    "favicon": PUBLIC,
     "login": PUBLIC,
     "logout": Row(dict.fromkeys(REQUESTERS, LOGIN)),  # signs out whoever asks, then shows the sign-in page
     "set_language": PUBLIC,
@@ -110,6 +111,8 @@ TABLE = {
     "meetings:calendar": STAFF,
     "meetings:calendar_events": STAFF,
     "meetings:agenda": STAFF,
+    "meetings:today": STAFF,
+    "meetings:running_late": STAFF,
     "meetings:item_new": STAFF,
     "meetings:contact_search": STAFF,
     "meetings:item": STAFF,
@@ -176,6 +179,7 @@ TABLE = {
     "links:revoke": STAFF,
     "links:reissue": STAFF,
     "audit:log": COUNCIL_ADMIN_ONLY,
+    "audit:person": STAFF,
     "audit:export": ADMIN_ONLY,
     "audit:erase": ADMIN_ONLY,
     # The council's own settings: no id in the URL, each admin edits their own council

@@ -3,11 +3,11 @@
 from functools import wraps
 
 from django.conf import settings
-from django.http import Http404
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 
-from programs.links import resolve_token
+from exchange.dead_links import DeadLink, friendly_dead_links
+from programs.links import language_named_by, resolve_token
 
 # The language a visitor picked with the switcher; otherwise the holder's preferred language is used.
 LANGUAGE_COOKIE = "visitor_language"
@@ -19,16 +19,18 @@ def chosen_language(request):
 
 
 def personal_link(view):
-    """The view gets ``request.holder`` (404 for a forged, stale, revoked or expired link) and runs in the holder's
-    language. Responses are private and never stored by the browser's HTTP cache (the service worker keeps its
-    own copy for offline reading)."""
+    """The view gets ``request.holder`` and runs in the holder's language; a forged, stale, revoked or expired link
+    gets the friendly 404 page (also under DEBUG), in the language the visitor chose or the one of the person the
+    link was made for. Responses are private and never stored by the browser's HTTP cache (the service worker keeps
+    its own copy for offline reading)."""
 
     @never_cache
     @wraps(view)
+    @friendly_dead_links
     def wrapper(request, token, *args, **kwargs):
         holder = resolve_token(token)
         if holder is None:
-            raise Http404
+            raise DeadLink(language=chosen_language(request) or language_named_by(token))
         request.holder = holder
         language = chosen_language(request) or holder.preferred_language
         with translation.override(language):

@@ -39,7 +39,9 @@ def volunteer_export(request):
 def volunteer_create(request):
     form = VolunteerForm(request.POST or None, council=request.council)
     if request.method == "POST" and form.is_valid():
-        volunteer = services.save_volunteer(form=form)
+        with transaction.atomic():
+            volunteer = services.save_volunteer(form=form)
+            record(request=request, action="create volunteer", obj=volunteer)
         messages.success(request, _("%(household)s is in the registry.") % {"household": volunteer.household_name})
         return redirect("hospitality:volunteers")
     return render(request, "hospitality/volunteer_form.html", {"form": form})
@@ -50,7 +52,9 @@ def volunteer_edit(request, volunteer_id):
     volunteer = get_for_council(Volunteer.objects, request.council, pk=volunteer_id)
     form = VolunteerForm(request.POST or None, council=request.council, instance=volunteer)
     if request.method == "POST" and form.is_valid():
-        services.save_volunteer(form=form)
+        with transaction.atomic():
+            services.save_volunteer(form=form)
+            record(request=request, action="edit volunteer", obj=volunteer, details={"fields": form.changed_data})
         messages.success(request, _("Saved."))
         return redirect("hospitality:volunteer_edit", volunteer_id=volunteer.pk)
     return render(request, "hospitality/volunteer_form.html", {"form": form, "volunteer": volunteer})
@@ -71,13 +75,34 @@ def volunteer_revoke_link(request, volunteer_id):
     return redirect("hospitality:volunteer_edit", volunteer_id=volunteer.pk)
 
 
+def _record_import(request, report, updates):
+    """One event for the import, and one for each volunteer it created or updated (their page shows it)."""
+    record(
+        request=request,
+        action="import volunteers from CSV",
+        obj=request.council,
+        details={"created": report.created, "updated": report.updated, "rows_with_errors": len(report.errors)},
+    )
+    for (line, row_form), updated in zip(report.valid, updates, strict=True):
+        record(
+            request=request,
+            action="update volunteer from CSV" if updated else "create volunteer from CSV",
+            obj=row_form.instance,
+            details={"line": line},
+        )
+
+
 @staff_required
 def volunteer_import(request):
     form = CsvImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
         report = registry_csv.read_volunteers(form.cleaned_data["file"], council=request.council)
-        registry_csv.import_volunteers(report=report, import_valid_rows=form.cleaned_data["import_valid_rows"])
+        with transaction.atomic():
+            updates = [row_form.instance.pk is not None for _line, row_form in report.valid]
+            registry_csv.import_volunteers(report=report, import_valid_rows=form.cleaned_data["import_valid_rows"])
+            if report.written:
+                _record_import(request, report, updates)
         if report.written:
             messages.success(
                 request,

@@ -1,12 +1,13 @@
 """Staff pages of a program's hospitality: the board, slots, suggestions, invitations and seating."""
 
 from django.contrib import messages
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import record
 from councils.access import get_for_council, staff_required
 from hospitality import services
 from hospitality.enums import InvitationStatus
@@ -50,7 +51,9 @@ def slot_create(request, program_id):
     program = get_for_council(Program.objects, request.council, pk=program_id)
     form = SlotForm(request.POST or None, program=program)
     if request.method == "POST" and form.is_valid():
-        slot = services.save_slot(form=form)
+        with transaction.atomic():
+            slot = services.save_slot(form=form)
+            record(request=request, action="create hospitality slot", obj=slot, details={"program": program.pk})
         return redirect("hospitality:slot", slot_id=slot.pk)
     return render(request, "hospitality/slot_form.html", {"form": form, "program": program})
 
@@ -64,7 +67,14 @@ def slot_edit(request, slot_id):
     form = SlotForm(request.POST or None, program=slot.program, instance=slot)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_slot(form=form)
+            with transaction.atomic():
+                services.save_slot(form=form)
+                record(
+                    request=request,
+                    action="edit hospitality slot",
+                    obj=slot,
+                    details={"program": slot.program_id, "fields": form.changed_data},
+                )
         except IntegrityError:
             # A volunteer accepted between the form's check and the save: the counter constraint refused it.
             form.add_error("hosts_needed", _("More hosts have accepted meanwhile; reload and try again."))
@@ -127,7 +137,14 @@ def invite(request, slot_id):
     if not form.is_valid():
         return render(request, "hospitality/slot.html", _slot_page_context(slot, invite_form=form), status=400)
     try:
-        invited = services.invite(slot=slot, volunteers=form.cleaned_data["volunteers"])
+        with transaction.atomic():
+            invited = services.invite(slot=slot, volunteers=form.cleaned_data["volunteers"])
+            record(
+                request=request,
+                action="invite volunteers",
+                obj=slot,
+                details={"program": slot.program_id, "volunteers": [i.volunteer_id for i in invited]},
+            )
     except services.HospitalityError as error:
         messages.error(request, str(error))
     else:
@@ -144,7 +161,11 @@ def slot_cancel(request, slot_id):
         return redirect("hospitality:slot", slot_id=slot.pk)
     if request.method == "POST":
         try:
-            services.cancel_slot(slot=slot)
+            with transaction.atomic():
+                services.cancel_slot(slot=slot)
+                record(
+                    request=request, action="cancel hospitality slot", obj=slot, details={"program": slot.program_id}
+                )
         except services.HospitalityError as error:
             messages.error(request, str(error))
         else:
@@ -175,7 +196,18 @@ def assign(request, invitation_id):
     form = AssignGuestsForm(request.POST, prefix=f"host-{invitation.pk}", participants=participants)
     if form.is_valid():
         try:
-            services.assign_guests(invitation=invitation, participants=form.cleaned_data["guests"])
+            with transaction.atomic():
+                services.assign_guests(invitation=invitation, participants=form.cleaned_data["guests"])
+                record(
+                    request=request,
+                    action="seat guests",
+                    obj=invitation,
+                    details={
+                        "slot": invitation.slot_id,
+                        "volunteer": invitation.volunteer_id,
+                        "guests": [p.pk for p in form.cleaned_data["guests"]],
+                    },
+                )
         except services.HospitalityError as error:
             messages.error(request, str(error))
         else:
@@ -190,7 +222,9 @@ def assign(request, invitation_id):
 def assign_suggested(request, slot_id):
     slot = _get_slot(request, slot_id)
     try:
-        count = services.apply_suggested_split(slot=slot)
+        with transaction.atomic():
+            count = services.apply_suggested_split(slot=slot)
+            record(request=request, action="seat guests as suggested", obj=slot, details={"seated": count})
     except services.HospitalityError as error:
         messages.error(request, str(error))
     else:
@@ -205,7 +239,14 @@ def remind(request, invitation_id):
         _INVITATIONS, request.council, council_lookup="slot__program__council", pk=invitation_id
     )
     try:
-        services.remind(invitation=invitation)
+        with transaction.atomic():
+            services.remind(invitation=invitation)
+            record(
+                request=request,
+                action="remind volunteer",
+                obj=invitation,
+                details={"slot": invitation.slot_id, "volunteer": invitation.volunteer_id},
+            )
     except services.HospitalityError as error:
         messages.error(request, str(error))
     else:

@@ -142,14 +142,23 @@
   }
 
   const span = Math.min(dayCount(data.start, data.end), 7);
+  // A phone shows one day at a time; a wider screen the stop's days, up to a week.
+  const narrow = window.matchMedia("(max-width: 575.98px)");
   const calendar = new FullCalendar.Calendar(element, {
     timeZone: "UTC",
     locale: data.locale,
-    initialView: "stopGrid",
-    views: { stopGrid: { type: "timeGrid", duration: { days: span }, dateIncrement: { days: span } } },
+    initialView: narrow.matches ? "stopDay" : "stopGrid",
+    views: {
+      stopGrid: { type: "timeGrid", duration: { days: span }, dateIncrement: { days: span } },
+      stopDay: { type: "timeGrid", duration: { days: 1 }, dateIncrement: { days: 1 } },
+    },
     initialDate: data.start,
     validRange: { start: data.start, end: nextDay(data.end) },
     headerToolbar: { left: "prev,next", center: "title", right: "" },
+    // Words, not icon fonts: the icons carry no text alternative, and words say where the buttons lead.
+    buttonIcons: false,
+    buttonText: { prev: data.previousText, next: data.nextText },
+    buttonHints: { prev: data.previousText, next: data.nextText },
     allDaySlot: false,
     // Items at the same time sit side by side, never one over the other: both stay readable and draggable.
     slotEventOverlap: false,
@@ -174,4 +183,7 @@
     eventDidMount: markConflicts,
   });
   calendar.render();
+  narrow.addEventListener("change", function () {
+    calendar.changeView(narrow.matches ? "stopDay" : "stopGrid");
+  });
 })();

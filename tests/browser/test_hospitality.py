@@ -51,8 +51,8 @@ def slot():
             vetting_status=VettingStatus.VETTED,
             available_weekdays=[7],
         )
-    ParticipantFactory(program=program, first_name="Lucía", last_name="Fernández", country="Peru")
-    ParticipantFactory(program=program, first_name="Mateo", last_name="Rojas", country="Bolivia")
+    ParticipantFactory(program=program, first_name="Lucía", last_name="Fernández", country="PE")
+    ParticipantFactory(program=program, first_name="Mateo", last_name="Rojas", country="BO")
     return HospitalitySlotFactory(
         program=program,
         stop=stop,

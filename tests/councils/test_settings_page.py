@@ -15,6 +15,7 @@ URL = reverse("councils:settings")
 VALID = {
     "name": "San Antonio Council for International Visitors",
     "city": "San Antonio",
+    "country": "US",
     "time_zone": "America/Chicago",
     "email": "office@saciv.example.org",
     "phone": "+1 210 555 0100",
@@ -76,7 +77,7 @@ def test_settings_save_writes_an_audit_event(admin_client, council):
         "councils.Council",
         str(council.pk),
     )
-    assert event.details == {"fields": ["name", "email", "phone", *list(VALID)[5:]]}
+    assert event.details == {"fields": ["name", "email", "phone", *list(VALID)[6:]]}
 
 
 @pytest.mark.parametrize(

@@ -22,15 +22,15 @@ def slot(council, staff):
 @pytest.fixture
 def guests(slot):
     return [
-        ParticipantFactory(program=slot.program, first_name="Lucía", country="Peru", preferred_language="es"),
+        ParticipantFactory(program=slot.program, first_name="Lucía", country="PE", preferred_language="es"),
         ParticipantFactory(
             program=slot.program,
             first_name="João",
-            country="Brazil",
+            country="BR",
             preferred_language="pt",
             dietary_needs="vegetarian",
         ),
-        ParticipantFactory(program=slot.program, first_name="Grace", country="Belize", preferred_language="en"),
+        ParticipantFactory(program=slot.program, first_name="Grace", country="BZ", preferred_language="en"),
     ]
 
 

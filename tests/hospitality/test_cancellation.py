@@ -114,11 +114,11 @@ def test_hosts_and_open_invitees_are_told_once_in_their_language_and_nobody_else
         [f"Ana <{ana_invitation.volunteer.email}>", f"Bob <{bob_invitation.volunteer.email}>"]
     )
     to_ana = by_recipient[f"Ana <{ana_invitation.volunteer.email}>"]
-    assert to_ana.subject == "Se cancela: Cena del martes 2 marzo"
-    assert "se ha cancelado el encuentro (Cena, martes 2 marzo, 18:00 CST)" in to_ana.body
+    assert to_ana.subject == "Se cancela la cena del martes 2 de marzo"
+    assert "se ha cancelado la cena del martes 2 de marzo, 18:00 CST" in to_ana.body
     to_bob = by_recipient[f"Bob <{bob_invitation.volunteer.email}>"]
-    assert to_bob.subject == "Invitation withdrawn: Dinner on Tuesday 2 March"
-    assert "Dinner on Tuesday 2 March, 18:00 CST" in to_bob.body
+    assert to_bob.subject == "Invitation withdrawn: dinner on Tuesday 2 March"
+    assert "the dinner on Tuesday 2 March, 18:00 CST" in to_bob.body
     assert "There is nothing to answer any more." in to_bob.body
     assert Notification.objects.filter(dedupe_key=f"hospitality:cancelled:{ana_invitation.pk}").count() == 1
     assert Notification.objects.filter(dedupe_key=f"hospitality:invitation-withdrawn:{bob_invitation.pk}").count() == 1

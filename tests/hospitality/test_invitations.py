@@ -37,8 +37,10 @@ def test_invite_emails_each_volunteer_a_sign_in_link_in_their_language(slot, dja
     assert [i.status for i in invitations] == [InvitationStatus.PENDING, InvitationStatus.PENDING]
     assert invitations[0].expires_at == slot.invitation_deadline
     by_recipient = {message.to[0]: message for message in mail.outbox}
-    assert by_recipient[f"Ana <{ana.email}>"].subject == "¿Podría recibir a visitantes para Cena el martes 2 marzo?"
-    assert by_recipient[f"Bob <{bob.email}>"].subject == "Would you host visitors for Dinner on Tuesday 2 March?"
+    assert (
+        by_recipient[f"Ana <{ana.email}>"].subject == "¿Podría recibir a visitantes para la cena del martes 2 de marzo?"
+    )
+    assert by_recipient[f"Bob <{bob.email}>"].subject == "Would you host visitors for dinner on Tuesday 2 March?"
     assert "18:00–21:00 CST" in by_recipient[f"Bob <{bob.email}>"].body
     assert Notification.objects.filter(kind=NotificationKind.INVITATION).count() == 2
     ana.refresh_from_db()
@@ -215,8 +217,8 @@ def test_a_volunteer_who_accepts_a_full_slot_is_thanked_by_email_in_their_langua
     ]
     (message,) = mail.outbox
     assert message.to == [f"Ana <{late.email}>"]
-    assert message.subject == "¡Gracias! Cena del martes 2 marzo ya tiene anfitriones"
-    assert "Esta cena ya tiene todos los anfitriones que necesita" in message.body
+    assert message.subject == "¡Gracias! Ya tenemos todos los anfitriones para la cena del martes 2 de marzo"
+    assert "Ya tenemos todos los anfitriones que necesitamos" in message.body
     notification = Notification.objects.get(dedupe_key=f"hospitality:filled:{late_invitation.pk}")
     assert (notification.kind, notification.language) == (NotificationKind.INVITATION, "es")
 

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -173,3 +174,19 @@ def test_the_portal_reads_a_constant_number_of_queries(council, volunteer_client
         response = client.get(reverse("hospitality:portal"))
 
     assert len(response.context["confirmed"]) == dinners
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_spanish_volunteer_reads_their_own_name_and_their_guests_languages_in_spanish(two_hosts, volunteer_client):
+    ana_invitation, _ = two_hosts
+    volunteer = ana_invitation.volunteer
+    volunteer.preferred_language = "es"
+    volunteer.save(update_fields=["preferred_language"])
+    client = volunteer_client(volunteer)
+
+    body = client.get(reverse("hospitality:portal_invitation", args=[ana_invitation.pk])).content.decode()
+
+    assert re.search(r'<span class="navbar-text[^"]*">Ana</span>', body)
+    assert f"volunteer-{volunteer.pk}" not in body
+    assert "Cerrar sesión" in body
+    assert "habla portugués" in body

@@ -124,7 +124,7 @@ def test_export_writes_the_filtered_list_in_the_import_columns(staff_client, cou
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert [(r["household_name"], r["phone"], r["available_weekdays"], r["available_dates"]) for r in rows] == [
-        ("'=Spanish", "+1 314 555 0100", "2", "2027-03-02")
+        ("'=Spanish", "+13145550100", "2", "2027-03-02")  # the phone number in E.164
     ]
 
 

@@ -211,8 +211,9 @@ def test_checklist_page_keeps_its_query_count(staff_client, staff, council, djan
     for task in ProgramTaskFactory.create_batch(size, program=program, due_date=dt.date(2027, 2, 1)):
         complete_task(task=task, user=staff)
 
-    # session, user (with council), program, tasks with who ticked them off
-    with django_assert_num_queries(4):
+    # session, user (with council), program, tasks with who ticked them off, the program's stops (whose clock
+    # the times are shown on)
+    with django_assert_num_queries(5):
         response = staff_client.get(reverse("lifecycle:checklist", kwargs={"program_id": program.pk}))
 
     assert response.content.decode().count("Done by") == size

@@ -194,8 +194,9 @@ def test_versions_page_keeps_its_query_count(staff_client, program, staff, djang
         version = publish_version(program=program, user=staff)
         SponsorComment.objects.create(version=version, body="Looks good")
 
-    # session, user (with council), program, weekly schedule, versions with their staff, comments
-    with django_assert_num_queries(6):
+    # session, user (with council), program, weekly schedule, versions with their staff, comments, the program's
+    # stops (whose clock the times are shown on)
+    with django_assert_num_queries(7):
         response = staff_client.get(reverse("lifecycle:versions", kwargs={"program_id": program.pk}))
 
     assert response.content.decode().count("Looks good") == size

@@ -55,7 +55,7 @@ def world(council):
         # Started at 11:00, ends at 13:00: under way at noon, not held yet.
         "under way": meeting("Task force", 2, 11, hours=2),
     }
-    ParticipantFactory(program=program, country="Peru")
+    ParticipantFactory(program=program, country="PE")
     return program, items
 
 

@@ -205,7 +205,7 @@ def test_daily_schedule_omits_subgroup_items_of_others_and_names_no_other_visito
 @pytest.mark.parametrize(
     ("language", "subject"),
     [
-        ("pt", "Sua programação de segunda-feira, 15 de Março em San Antonio"),
+        ("pt", "Sua programação de segunda-feira, 15 de março em San Antonio"),
         ("fr", "Votre programme du lundi 15 mars à San Antonio"),
     ],
 )

@@ -42,7 +42,7 @@ def meeting(council):
         program,
         first_name="Ana",
         last_name="Rojas",
-        country="Peru",
+        country="PE",
         preferred_language="es",
         share_bio=True,
         bio="Prosecutor specialised in labour trafficking.",
@@ -52,7 +52,7 @@ def meeting(council):
         program,
         first_name="Joana",
         last_name="Silva",
-        country="Uruguay",
+        country="UY",
         preferred_language="pt",
         share_bio=False,
         bio="Private: shelter director.",
@@ -92,7 +92,7 @@ def test_host_reminder_shares_only_consented_bios(meeting):
     body = message.body_text
     assert "Delegation: 2 visitors (Peru, Uruguay)" in body
     assert "Languages: Portuguese, Spanish" in body
-    assert "Interpreter: Marta Díaz (en, es, pt)" in body
+    assert "Interpreter: Marta Díaz (English, Spanish, Portuguese)" in body
     assert "Prosecuting labour trafficking" in body
     assert "How cases reach court." in body
     assert "- Ana Rojas, Peru, Prosecutor" in body
@@ -113,11 +113,9 @@ def test_host_reminder_for_a_moved_meeting_is_sent_again(meeting):
 
 def test_volunteer_reminder_names_only_their_guests_and_needs(council):
     program, stop = program_under_way(council=council)
-    ana = visitor(program, first_name="Ana", last_name="Rojas", country="Peru", dietary_needs="Vegetarian")
-    luis = visitor(
-        program, first_name="Luis", last_name="Vega", country="Belize", accessibility_needs="Step-free access"
-    )
-    visitor(program, first_name="Other", last_name="Guest", country="Panama", dietary_needs="Halal")
+    ana = visitor(program, first_name="Ana", last_name="Rojas", country="PE", dietary_needs="Vegetarian")
+    luis = visitor(program, first_name="Luis", last_name="Vega", country="BZ", accessibility_needs="Step-free access")
+    visitor(program, first_name="Other", last_name="Guest", country="PA", dietary_needs="Halal")
     slot = HospitalitySlotFactory(
         program=program, stop=stop, starts_at=at(dt.date(2027, 3, 14), 18), meeting_point="Hotel lobby, 17:30"
     )

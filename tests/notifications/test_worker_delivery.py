@@ -91,7 +91,7 @@ def test_a_worker_killed_mid_batch_is_restarted_and_each_row_is_delivered_once(
     rows = NotificationFactory.create_batch(20)
     mail_dir = _fresh(tmp_path / "mail")
     delay = 0.3
-    env = _sink_env(mail_dir, delay=delay, NOTIFICATION_BATCH_SIZE=50, NOTIFICATION_STALE_CLAIM_SECONDS=2)
+    env = _sink_env(mail_dir, delay=delay, NOTIFICATION_BATCH_SIZE=50, NOTIFICATION_LEASE_SECONDS=2)
 
     with celery_worker(broker_url=require_redis, var_dir=_fresh(tmp_path / "first"), extra_env=env) as (process, queue):
         send_due.apply_async(queue=queue)
@@ -103,7 +103,7 @@ def test_a_worker_killed_mid_batch_is_restarted_and_each_row_is_delivered_once(
     left_sending = Notification.objects.filter(state=NotificationState.SENDING).count()
 
     with celery_worker(broker_url=require_redis, var_dir=_fresh(tmp_path / "second"), extra_env=env) as (_, queue):
-        time.sleep(2.5)  # the claims of the killed worker grow stale
+        time.sleep(2.5)  # the lease of the killed worker runs out
         release_stale_claims.apply_async(queue=queue)  # what beat runs periodically
         send_due.apply_async(queue=queue)
         delivered = wait_until(lambda: _all_sent(20), timeout=60)

@@ -184,7 +184,7 @@ def test_the_book_prints_in_the_language_staff_choose(staff_client, program):
 
     assert '<html lang="es">' in body
     assert "Día a día" in body
-    assert "martes 2 marzo 2027 · San Antonio" in body
+    assert "martes 2 de marzo de 2027 · San Antonio" in body
 
 
 def test_an_unknown_book_language_falls_back_to_the_staff_members(staff_client, program):

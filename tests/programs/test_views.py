@@ -126,7 +126,7 @@ def test_a_stop_with_items_is_not_deleted(staff_client, council):
 def test_the_workspace_shows_the_program_at_a_glance(staff_client, council):
     program = ProgramFactory(council=council, title="Combating Trafficking", sponsor_reference="IVLP-2027-17")
     StopFactory(program=program, city="Laredo", time_zone="America/Chicago")
-    ParticipantFactory(program=program, first_name="Rosa", last_name="Quispe", country="Peru")
+    ParticipantFactory(program=program, first_name="Rosa", last_name="Quispe", country="PE")
     ProgramStaffMemberFactory(program=program, name="Marta Díaz")
 
     body = staff_client.get(reverse("programs:program", args=[program.pk])).content.decode()

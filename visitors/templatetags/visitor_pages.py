@@ -4,7 +4,8 @@ from urllib.parse import urlencode
 
 from django import template
 
-from visitors.labels import ITEM_KINDS, STAFF_ROLES
+from meetings.enums import ItemKind
+from visitors.labels import ITEM_FLAGS, ITEM_KINDS, STAFF_ROLES
 
 register = template.Library()
 
@@ -22,6 +23,12 @@ def map_url(venue):
 @register.filter
 def kind_label(item):
     return ITEM_KINDS.get(item.kind, item.get_kind_display())
+
+
+@register.filter
+def flag_label(item, flag):
+    """The flag ("cancelled", "new" or "changed") in agreement with the item's kind."""
+    return ITEM_FLAGS.get(item.kind, ITEM_FLAGS[ItemKind.MEETING])[flag]
 
 
 @register.filter
