@@ -249,6 +249,9 @@ def _staff(council, username, first, last, role):
     return user
 
 
+DEMO_AREA_CODES = {"San Antonio": "+1 210", "Laredo": "+1 956", "St. Louis": "+1 314"}
+
+
 def _directory(council, orgs):
     by_name = {}
     for name, sector, city, address, contacts in orgs:
@@ -259,8 +262,10 @@ def _directory(council, orgs):
             council=council, name=name, defaults={"organization": org, "address": address, "city": city}
         )
         for contact_name, title, email in contacts:
+            # 555-01xx numbers are reserved for fiction, so tapping one on the day-of page calls nobody.
+            phone = f"{DEMO_AREA_CODES.get(city, '+1 210')} 555 01{len(by_name) % 10}{len(contact_name) % 10}"
             Contact.objects.get_or_create(
-                organization=org, name=contact_name, defaults={"title": title, "email": email}
+                organization=org, name=contact_name, defaults={"title": title, "email": email, "phone": phone}
             )
         by_name[name] = org
     return by_name
@@ -524,12 +529,18 @@ def _load_san_antonio(council, today):
             "languages": "es,en",
             "email": "elena.ruiz@example.com",
             "preferred_language": "es",
+            "phone": "+1 210 555 0177",
         },
     )
     ProgramStaffMember.objects.get_or_create(
         program=program,
         name="Tom Becker",
-        defaults={"role": ProgramStaffRole.ESCORT, "languages": "en,es", "email": "tom.becker@example.com"},
+        defaults={
+            "role": ProgramStaffRole.ESCORT,
+            "languages": "en,es",
+            "email": "tom.becker@example.com",
+            "phone": "+1 210 555 0178",
+        },
     )
     for person in people:
         HotelBooking.objects.get_or_create(
@@ -788,6 +799,7 @@ def _load_st_louis(council, today):
             "languages": "pt,es,en",
             "email": "paulo.mendes@example.com",
             "preferred_language": "pt",
+            "phone": "+1 314 555 0177",
         },
     )
     orgs = _directory(council, ST_LOUIS_ORGS)

@@ -51,12 +51,13 @@ def _local_date(moment, time_zone):
 
 
 def still_to_come(items, *, now):
-    """The items running late moves: not started, on today's date in their own stop's zone, not cancelled."""
+    """The items running late moves: not started, on today's date in their own stop's zone, still on (a cancelled or
+    declined item is not happening, and moving it would tell its host of a time that means nothing)."""
     return [
         item
         for item in items
         if item.starts_at > now
-        and item.status != ItemStatus.CANCELLED
+        and item.status not in OFF
         and local_day(item) == _local_date(now, item.stop.time_zone)
     ]
 

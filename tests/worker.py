@@ -196,5 +196,8 @@ def silent_smtp_port():
 
 @contextmanager
 def closed_port():
-    """A port nothing listens on: connections are refused, as when the mail server is down."""
-    yield free_port()
+    """A port nothing listens on: connections are refused, as when the mail server is down. The socket stays bound
+    (without listening) for the block, so that no other process can take the port meanwhile."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]

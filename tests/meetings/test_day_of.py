@@ -122,8 +122,11 @@ def test_running_late_moves_only_what_is_still_to_come_today_and_everyone_is_tol
     started = confirmed_item(program, stop, MONDAY, 7, title="Breakfast briefing")  # 07:00–08:00: under way
     idea = confirmed_item(program, stop, MONDAY, 16, title="Free time at the Pearl", status=ItemStatus.IDEA)
     cancelled = confirmed_item(program, stop, MONDAY, 13, title="County court", status=ItemStatus.CANCELLED)
+    declined = confirmed_item(program, stop, MONDAY, 14, title="Shelter visit", status=ItemStatus.DECLINED)
     tomorrow = confirmed_item(program, stop, TUESDAY, 9, title="Coach to Laredo")
-    untouched = {item.pk: (item.starts_at, item.version, item.sequence) for item in (started, cancelled, tomorrow)}
+    untouched = {
+        item.pk: (item.starts_at, item.version, item.sequence) for item in (started, cancelled, declined, tomorrow)
+    }
     before = {item.pk: (item.version, item.sequence) for item in (meeting, idea)}
 
     with signed_in_at(client, staff, at(MONDAY, 8, 5)):

@@ -171,10 +171,16 @@ def test_with_the_server_unreachable_rows_reach_failed_with_the_error_in_the_out
     require_postgres, require_redis, tmp_path, staff_client, council
 ):
     rows = NotificationFactory.create_batch(10, council=council)
-    sink = SmtpSink()  # never started: its port refuses connections
-    env = sink.env(NOTIFICATION_MAX_ATTEMPTS=3, NOTIFICATION_RETRY_SECONDS=1, NOTIFICATION_BATCH_SIZE=4)
+    sink = SmtpSink()  # never started: the port it is given refuses connections
 
-    with celery_worker(broker_url=require_redis, var_dir=tmp_path, extra_env=env) as (_, queue):
+    with (
+        closed_port() as sink.port,
+        celery_worker(
+            broker_url=require_redis,
+            var_dir=tmp_path,
+            extra_env=sink.env(NOTIFICATION_MAX_ATTEMPTS=3, NOTIFICATION_RETRY_SECONDS=1, NOTIFICATION_BATCH_SIZE=4),
+        ) as (_, queue),
+    ):
         for row in rows[:2]:  # two announced by their change, the rest left to the sweeps
             send_notification.apply_async(kwargs={"notification_id": row.pk}, queue=queue)
         failed = wait_until(
