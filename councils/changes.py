@@ -106,6 +106,8 @@ TRACKED = {
     "lifecycle.SponsorComment": lambda obj: _through(obj, "version", "program__council_id"),
     "lifecycle.WeeklySponsorUpdate": lambda obj: _through(obj, "program", "council_id"),
     "lifecycle.Feedback": lambda obj: _through(obj, "program", "council_id"),
+    # An invitation to build a segment shows on the invited council's dashboard.
+    "journeys.Segment": lambda obj: obj.council_id,
 }
 
 # Models no cached page reads: the outbox, the audit trail and the edit history (written with the change they
@@ -117,6 +119,25 @@ UNTRACKED = {
     "notifications.Acknowledgement",
     "audit.AuditEvent",
     "meetings.ItemChange",
+    # API tokens: their page is never cached, and the API reads each request's token from the database.
+    "api.ApiToken",
+    # Webhook endpoints: their pages are never cached, and each event reads them from the database.
+    "webhooks.WebhookEndpoint",
+    # The agency's side of a journey and the pages that cross councils (journey, agency) are never cached; what a
+    # council's cached pages show of a journey (its invitations, its own program) moves its version by itself.
+    "journeys.Agency",
+    "journeys.AgencyMembership",
+    "journeys.NationalProgram",
+    "journeys.Traveller",
+    "journeys.HandOver",
+    # What passes between the agency and a council (received files, itinerary versions, the agency's edits and
+    # their decisions): read only by the exchange pages, which are never cached.
+    "agency_exchange.ReceivedVersion",
+    "agency_exchange.TravellerArrival",
+    "agency_exchange.Room",
+    "agency_exchange.ItineraryVersion",
+    "agency_exchange.AgencyEdit",
+    "agency_exchange.ProposedChange",
 }
 
 # Writes that change nothing a page shows: the time of a visitor's last look (written at most once a minute by

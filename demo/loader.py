@@ -20,6 +20,7 @@ from django.utils import timezone
 from councils.changes import note_change
 from councils.enums import StaffRole
 from councils.models import Council, StaffMembership
+from demo.journey import load_journey
 from directory.enums import Sector
 from directory.models import Contact, HostOrganization, Venue
 from exchange.countries import country_code
@@ -1035,6 +1036,13 @@ def load_demo(*, today=None):
     _tick_tasks(programs[0], until=programs[0].arrival_date - dt.timedelta(days=1))
     _tick_tasks(programs[1], until=programs[1].accepted_on + dt.timedelta(days=21))
     _email_personal_links(programs[0])
+    # One delegation, two councils: the San Antonio program is the first city of an agency's national program.
+    load_journey(
+        san_antonio_program=programs[0],
+        st_louis=st_louis,
+        st_louis_user=st_louis.memberships.first().user,
+        password=DEMO_PASSWORD,
+    )
     # Most rows are saved one by one (their signals move the version) but not all, e.g. a slot's host counter.
     for council in (san_antonio, st_louis):
         note_change(council.pk)

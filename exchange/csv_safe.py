@@ -4,7 +4,7 @@ Excel, LibreOffice and Google Sheets treat a cell that starts with ``=``, ``+``,
 tab or carriage return can hide such a start; a name like ``=HYPERLINK("http://evil.example", "Click")`` typed by a
 volunteer would then run on the machine of the staff member who opens an export. As OWASP recommends, every text
 cell that starts with one of those characters is written with a leading single quote, which spreadsheets read as
-"text" (the registry import strips it again, see ``hospitality.registry_csv``).
+"text" (the imports strip it again, see ``exchange.spreadsheets``).
 
 Numbers (``int``, ``float``, ``Decimal``) are written as they are: a number is never a formula, and a count of -2
 stays a number. A phone column may keep a leading ``+`` when the cell is only a phone number (``phone=True``).

@@ -1,6 +1,7 @@
 """Settings for Exchange, read from the environment (see README "Configuration" and .env.example)."""
 
 import datetime as dt
+import re
 import zoneinfo
 from pathlib import Path
 
@@ -38,7 +39,6 @@ INSTALLED_APPS = [
     "axes",
     "crispy_forms",
     "crispy_bootstrap5",
-    "django_htmx",
     # Countries as ISO 3166-1 codes (names translated by its own catalogue) and phone numbers in E.164.
     "django_countries",
     "phonenumber_field",
@@ -52,7 +52,15 @@ INSTALLED_APPS = [
     "visitors",
     "lifecycle",
     "audit",
+    "webhooks",
+    "journeys",
+    "agency_exchange",
+    "api",
     "demo",
+    # The API (Django REST framework), its OpenAPI description and the documentation's files, served by the app.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -68,7 +76,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into a clear refusal.
     "axes.middleware.AxesMiddleware",
 ]
@@ -261,6 +268,8 @@ CELERY_BEAT_SCHEDULE = {
     "release-stale-claims": {"task": "notifications.release_stale_claims", "schedule": 15.0},
     # Weekly itinerary updates to program officers; hourly, each program at most once per ISO week (dedupe key).
     "send-weekly-sponsor-updates": {"task": "lifecycle.send_weekly_sponsor_updates", "schedule": 3600.0},
+    # Each journey segment's itinerary to its agency; hourly, each segment at most once per ISO week (dedupe key).
+    "send-weekly-agency-versions": {"task": "agency_exchange.send_weekly_versions", "schedule": 3600.0},
     # Queues tomorrow's schedule for each visitor once the council's send time has come in the stop's zone.
     "queue-daily-schedules": {"task": "notifications.queue_daily_schedules", "schedule": 300.0},
     # Queues host and volunteer reminders inside their lead time, and staff reminders about unanswered requests.
@@ -288,6 +297,56 @@ if NOTIFICATION_LEASE_SECONDS < 1:
 NOTIFICATION_RETRY_SECONDS = env_int("NOTIFICATION_RETRY_SECONDS", 60)
 # Edits of a confirmed item within this window are merged into one change notice.
 NOTIFICATION_CHANGE_WINDOW_MINUTES = env_int("NOTIFICATION_CHANGE_WINDOW_MINUTES", 10)
+
+# Webhooks: a receiver that has not answered within this many seconds counts as a failed attempt (retried later).
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+if not 1 <= WEBHOOK_TIMEOUT_SECONDS <= 30:
+    raise ImproperlyConfigured("WEBHOOK_TIMEOUT_SECONDS must be between 1 and 30")
+# Endpoints on loopback or private addresses are refused, so that a webhook cannot reach the services beside the app;
+# turn this on where councils' receivers live in the same private network.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+
+# The API (``/api/v1/``): council tokens only (never the session's cookie), read from the database on every request;
+# JSON only; every list in pages. Each token may send API_RATE_LIMIT requests ("<number>/<second|minute|hour|day>"),
+# then gets 429 with Retry-After.
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/minute")
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", API_RATE_LIMIT):
+    raise ImproperlyConfigured(f"API_RATE_LIMIT must read like 600/minute, not {API_RATE_LIMIT!r}")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Exchange API",
+    "DESCRIPTION": "A council's programs, itineraries, hosts, volunteers and messages. Send a council's token as "
+    "`Authorization: Bearer <token>`. Times are ISO 8601 instants; each item, slot and stop names the IANA time "
+    "zone it is read in.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Separate shapes for what is sent and what is answered (write-only and read-only fields).
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Fields of the same name with different choices (an item's and a program's status) get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "ItemStatus": "meetings.enums.ItemStatus",
+        "ItemKind": "meetings.enums.ItemKind",
+        "ProgramStatus": "programs.enums.ProgramStatus",
+        "InvitationStatus": "hospitality.enums.InvitationStatus",
+        "NotificationKind": "notifications.enums.NotificationKind",
+        "NotificationState": "notifications.enums.NotificationState",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_refusals",
+    ],
+}
 
 # Security
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)

@@ -24,6 +24,11 @@ urlpatterns = [
     path("logistics/", include("logistics.urls")),
     path("links/", include("visitors.staff_urls")),
     path("audit/", include("audit.urls")),
+    path("api/", include("api.urls")),
+    path("council/webhooks/", include("webhooks.urls")),
     path("council/", include("councils.urls")),
+    path("journeys/", include("journeys.urls")),
+    path("agency/", include("journeys.agency_urls")),
+    path("agency-exchange/", include("agency_exchange.urls")),
     path("", include("programs.urls")),
 ]

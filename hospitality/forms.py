@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from exchange import spreadsheets
 from exchange.phones import localise_phone_fields
 from hospitality.enums import Weekday
 from hospitality.models import HospitalitySlot, Volunteer
@@ -137,19 +138,23 @@ class RegistryFilterForm(forms.Form):
 class CsvImportForm(forms.Form):
     MAX_BYTES = 1024 * 1024
 
-    file = forms.FileField(label=_("CSV file"), help_text=_("UTF-8, one volunteer per row, at most 1 MB."))
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("CSV (UTF-8) or Excel workbook (.xlsx), one volunteer per row, at most 1 MB."),
+    )
     import_valid_rows = forms.BooleanField(
         label=_("Import the valid rows even if some rows have errors"), required=False
     )
 
     def clean_file(self):
+        """The file's ``exchange.spreadsheets.Sheet``."""
         upload = self.cleaned_data["file"]
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 1 MB."))
         try:
-            return upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
+            return spreadsheets.read(upload.read(), filename=upload.name)
+        except spreadsheets.SpreadsheetError as error:
+            raise forms.ValidationError(str(error)) from None
 
 
 class SlotForm(forms.ModelForm):

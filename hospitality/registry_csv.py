@@ -1,4 +1,5 @@
-"""The volunteer registry as CSV: export the filtered list, import a file with a report of every bad row.
+"""The volunteer registry as a spreadsheet: export the filtered list (CSV or XLSX), import a CSV or XLSX file with a
+report of every bad row (read by ``exchange.spreadsheets``; column names in any case).
 
 Import rules: every row is validated with the same form staff use; a file with any bad row writes nothing
 unless staff ask to import the valid rows. A row whose email already belongs to a volunteer of the council
@@ -13,7 +14,7 @@ from django.db import transaction
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
-from exchange import csv_safe, phones
+from exchange import csv_safe, phones, spreadsheets
 from hospitality import services
 from hospitality.forms import VolunteerForm
 from hospitality.models import Volunteer
@@ -46,24 +47,32 @@ _TRUE, _FALSE = {"yes", "y", "true", "1", "active"}, {"no", "n", "false", "0", "
 # Export
 
 
-def export_volunteers(volunteers):
-    """CSV text of volunteers (with ``available_dates`` prefetched), in the columns the import reads.
+def volunteer_rows(volunteers):
+    """The cells of volunteers (with ``available_dates`` prefetched), in the columns the import reads.
 
-    Text that a spreadsheet would run as a formula is quoted (``exchange.csv_safe``); a phone number is written in
-    E.164 and keeps its "+".
+    A phone number is written in E.164, which the import reads back whatever the council's country; a number kept
+    as typed stays so.
     """
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
     for volunteer in volunteers:
         values = {field: getattr(volunteer, field) for field in COLUMNS if hasattr(volunteer, field)}
         values["available_weekdays"] = " ".join(str(day) for day in volunteer.available_weekdays)
         values["available_dates"] = " ".join(str(a.date) for a in volunteer.available_dates.all())
         values["vetted_on"] = volunteer.vetted_on.isoformat() if volunteer.vetted_on else ""
         values["active"] = "yes" if volunteer.active else "no"
-        # E.164, which the import reads back whatever the council's country; a number kept as typed stays so.
         values["phone"] = volunteer.phone.as_e164 if phones.is_dialable(volunteer.phone) else (volunteer.phone or "")
-        writer.writerow([csv_safe.cell(str(values[field]), phone=field == "phone") for field in COLUMNS])
+        yield [str(values[field]) for field in COLUMNS]
+
+
+def export_volunteers(volunteers):
+    """CSV text of ``volunteer_rows``. Text that a spreadsheet would run as a formula is quoted
+    (``exchange.csv_safe``); a phone number keeps its "+"."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for row in volunteer_rows(volunteers):
+        writer.writerow(
+            [csv_safe.cell(value, phone=field == "phone") for field, value in zip(COLUMNS, row, strict=True)]
+        )
     return out.getvalue()
 
 
@@ -98,10 +107,8 @@ def _weekdays(text):
 
 
 def _row_data(row):
+    # Cells as the export wrote them: ``exchange.spreadsheets`` already removed the quote before a formula start.
     data = {key: (row.get(key) or "").strip() for key in COLUMNS if key in row}
-    for key, value in data.items():
-        if csv_safe.is_neutralised(value):  # as the export wrote it
-            data[key] = value[1:]
     active = data.pop("active", "").lower()
     if active in _FALSE:
         data["active"] = ""
@@ -117,29 +124,23 @@ def _row_data(row):
     return multi, active
 
 
-def read_volunteers(text, *, council):
-    """Validate every row of a CSV text; nothing is written. Line numbers count the header as line 1."""
+def read_volunteers(source, *, council):
+    """Validate every row of ``source`` (an ``exchange.spreadsheets.Sheet``, or CSV text); nothing is written.
+
+    Line numbers are the file's: the header is line 1 of a CSV file, a workbook's rows keep the sheet's numbers.
+    """
     report = ImportReport()
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
-    unknown = [column for column in header if column not in COLUMNS]
-    if missing or unknown:
-        if missing:
-            report.errors.append(RowError(1, _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}))
-        if unknown:
-            report.errors.append(RowError(1, _("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)}))
+    sheet = spreadsheets.read(source.encode(), filename="volunteers.csv") if isinstance(source, str) else source
+    header_errors = spreadsheets.match_columns(sheet, known=COLUMNS, required=REQUIRED_COLUMNS)
+    if header_errors:
+        report.errors.extend(RowError(error.line, error.message) for error in header_errors)
         return report
     existing = {volunteer.email.lower(): volunteer for volunteer in Volunteer.objects.filter(council=council)}
     seen = {}
-    line = reader.line_num + 1
-    for row in reader:
-        # A quoted cell may span lines: the row starts after the previous row ended.
-        start, line = line, reader.line_num + 1
-        if None in row:
+    for sheet_row in sheet.rows:
+        start, row = sheet_row.line, sheet_row.values
+        if sheet_row.extra_cells:
             report.errors.append(RowError(start, _("More cells than columns.")))
-            continue
-        if not any((value or "").strip() for value in row.values()):
             continue
         data, active = _row_data(row)
         email = data.get("email", "").lower()

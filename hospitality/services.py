@@ -21,6 +21,7 @@ from hospitality.models import GuestAssignment, HospitalitySlot, Invitation, Vol
 from hospitality.suggestions import suggest_split, table_size
 from meetings import services as item_services
 from meetings.enums import ItemKind, ItemStatus
+from webhooks import events as webhook_events
 
 
 class HospitalityError(Exception):
@@ -242,6 +243,8 @@ def accept(*, invitation, note="", now=None):
         invitation.save(update_fields=["status", "note", "responded_at"])
         if status == InvitationStatus.FILLED:
             emails.queue_filled_notice(invitation)
+        if status != InvitationStatus.EXPIRED:
+            webhook_events.invitation_answered(invitation)
     return invitation
 
 
@@ -254,6 +257,7 @@ def decline(*, invitation, note="", now=None):
         invitation.note = note
         invitation.responded_at = now
         invitation.save(update_fields=["status", "note", "responded_at"])
+        webhook_events.invitation_answered(invitation)
     return invitation
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("volunteers/", registry.volunteer_list, name="volunteers"),
     path("volunteers/new/", registry.volunteer_create, name="volunteer_create"),
     path("volunteers/export.csv", registry.volunteer_export, name="volunteer_export"),
+    path("volunteers/export.xlsx", registry.volunteer_export_xlsx, name="volunteer_export_xlsx"),
     path("volunteers/import/", registry.volunteer_import, name="volunteer_import"),
     path("volunteers/<int:volunteer_id>/", registry.volunteer_edit, name="volunteer_edit"),
     path("volunteers/<int:volunteer_id>/revoke-link/", registry.volunteer_revoke_link, name="volunteer_revoke_link"),

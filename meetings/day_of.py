@@ -56,9 +56,7 @@ def still_to_come(items, *, now):
     return [
         item
         for item in items
-        if item.starts_at > now
-        and item.status not in OFF
-        and local_day(item) == _local_date(now, item.stop.time_zone)
+        if item.starts_at > now and item.status not in OFF and local_day(item) == _local_date(now, item.stop.time_zone)
     ]
 
 

@@ -23,6 +23,16 @@ def items_for_participant(participant):
     return _with_visitor_joins(queryset.distinct().order_by("starts_at", "pk"))
 
 
+def items_for_participants(participants):
+    """What one visitor attends across several programs (a journey through several councils): in the program of
+    each of their participant rows, the whole-group items and the subset items that name the row."""
+    queryset = ItineraryItem.objects.filter(
+        Q(program_id__in={row.program_id for row in participants}, whole_group=True)
+        | Q(participants__in=[row.pk for row in participants])
+    )
+    return _with_visitor_joins(queryset.distinct().order_by("starts_at", "pk"))
+
+
 def items_for_program(program):
     """The whole group view: every item of the program (interpreters, escorts, staff)."""
     queryset = ItineraryItem.objects.filter(program=program).prefetch_related("participants")

@@ -26,6 +26,7 @@ from meetings.enums import ItemStatus, RequestStatus
 from meetings.models import ItineraryItem, MeetingRequest
 from notifications.enums import NotificationKind, RecipientType
 from notifications.services import queue_email
+from webhooks import events as webhook_events
 
 SALT = "exchange.meeting-request"
 # A late answer is still welcome until a day after the deadline or the meeting's start, whichever is later.
@@ -255,6 +256,7 @@ def answer_request(*, meeting_request, answer, note="", proposed_starts_at=None,
             item, actor_label=meeting_request.contact.name, extra_changes=extra, **fields
         )
         _queue_answer_to_staff(meeting_request)
+        webhook_events.request_answered(meeting_request)
     return meeting_request
 
 

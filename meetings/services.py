@@ -24,12 +24,14 @@ from django.utils import formats, timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from agency_exchange import itinerary as agency_itinerary
 from councils.changes import note_change
 from directory.models import Venue
 from meetings import conflicts as conflict_rules
 from meetings.models import ItemChange, ItineraryItem
 from notifications import ics
 from notifications.change_notices import note_item_change, snapshot_item
+from webhooks import events as webhook_events
 
 # What staff edit on an item; the many-to-many ones are set after the row is saved.
 SCALAR_FIELDS = (
@@ -330,6 +332,9 @@ def change_item(
             ItemChange.objects.create(item=locked, user=actor, actor_label=actor_label, changes=recorded, note=note)
         if changed_raw:
             note_item_change(item=locked, before=before_snapshot, actor=actor)
+            webhook_events.item_changed(locked, changed_fields=changed_raw)
+            # A confirmed meeting that fell through reaches the agency of the item's segment at once.
+            agency_itinerary.note_fell_through(item=locked, before_status=before_snapshot["status"])
     return Outcome(locked, found, recorded)
 
 
@@ -391,6 +396,7 @@ def create_item(*, program, data, user=None, override_reason="", judge=True, not
         ItemChange.objects.create(item=item, user=user, changes=changes, note=note)
         # An item created confirmed (a seated dinner) sends its hosts the calendar invitation.
         note_item_change(item=item, before=None, actor=user)
+        webhook_events.item_created(item)
     return item, found
 
 
@@ -421,6 +427,7 @@ def create_copies(pairs, *, keep_people, actor=None):
     ItineraryItem.contacts.through.objects.bulk_create(contact_links)
     ItineraryItem.participants.through.objects.bulk_create(people_links)
     ItemChange.objects.bulk_create(history)
+    webhook_events.items_created(created)
     return created
 
 

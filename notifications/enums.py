@@ -15,6 +15,8 @@ class NotificationKind(models.TextChoices):
     STAFF_DIGEST = "staff_digest", _("Staff digest")
     PERSONAL_LINK = "personal_link", _("Personal link")
     REQUEST_ANSWER = "request_answer", _("Answer to a request")
+    # An event posted to a council's own systems (``webhooks``), not an email.
+    WEBHOOK = "webhook", _("Webhook event")
     OTHER = "other", _("Other")
 
 
@@ -27,6 +29,13 @@ class NotificationState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class NotificationChannel(models.TextChoices):
+    """How a row goes out: the claims, attempts, backoff and dead letter are the same for every channel."""
+
+    EMAIL = "email", _("Email")
+    WEBHOOK = "webhook", _("Webhook")
+
+
 class RecipientType(models.TextChoices):
     PARTICIPANT = "participant", _("Participant")
     PROGRAM_STAFF = "program_staff", _("Program staff")
@@ -34,6 +43,7 @@ class RecipientType(models.TextChoices):
     VOLUNTEER = "volunteer", _("Volunteer")
     TRANSPORT_VENDOR = "vendor", _("Transport vendor")
     STAFF = "staff", _("Council staff")
+    WEBHOOK_ENDPOINT = "webhook_endpoint", _("Webhook endpoint")
     OTHER = "other", _("Other")
 
 

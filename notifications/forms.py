@@ -1,16 +1,20 @@
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.request_forms import LOCAL_INPUT, StopTimeZoneForm
 from notifications import queries
-from notifications.enums import NotificationKind, NotificationState
+from notifications.enums import NotificationChannel, NotificationKind, NotificationState
 
 
 class OutboxFilterForm(forms.Form):
     program = forms.ModelChoiceField(label=_("Program"), queryset=None, required=False, empty_label=_("Any"))
     state = forms.ChoiceField(label=_("State"), choices=[("", _("Any"))] + NotificationState.choices, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any"))] + NotificationKind.choices, required=False)
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[("", _("Any"))] + NotificationChannel.choices, required=False
+    )
     q = forms.CharField(label=_("Recipient"), required=False, max_length=200)
 
     def __init__(self, *args, council, **kwargs):
@@ -26,9 +30,13 @@ class OutboxFilterForm(forms.Form):
             queryset = queryset.filter(state=data["state"])
         if data.get("kind"):
             queryset = queryset.filter(kind=data["kind"])
+        if data.get("channel"):
+            queryset = queryset.filter(channel=data["channel"])
         if data.get("q"):
-            queryset = queryset.filter(recipient_email__icontains=data["q"]) | queryset.filter(
-                recipient_name__icontains=data["q"]
+            queryset = queryset.filter(
+                Q(recipient_email__icontains=data["q"])
+                | Q(recipient_name__icontains=data["q"])
+                | Q(target_url__icontains=data["q"])
             )
         return queryset
 

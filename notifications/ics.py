@@ -135,7 +135,9 @@ def item_event(item, *, description, stamp=None, url=None):
     event.add("last-modified", item.updated_at.astimezone(dt.UTC))
     event.add("sequence", item.sequence)
     event.add("dtstart", item.starts_at.astimezone(zone))
-    event.add("dtend", item.ends_at.astimezone(zone))
+    # A leg between two cities of a journey ends in the next city's zone (``journeys.visitor_journey.mark_legs``).
+    end_zone = zoneinfo.ZoneInfo(getattr(item, "arrival_time_zone", None) or item.stop.time_zone)
+    event.add("dtend", item.ends_at.astimezone(end_zone))
     event.add("summary", item.title)
     event.add("status", _event_status(item))
     location = item_location(item)

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from notifications.enums import AckAnswer, NotificationKind, NotificationState, RecipientType
+from notifications.enums import AckAnswer, NotificationChannel, NotificationKind, NotificationState, RecipientType
 
 
 class Notification(models.Model):
@@ -18,6 +18,15 @@ class Notification(models.Model):
         "programs.Program", on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
     )
     kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=NotificationChannel.choices, default=NotificationChannel.EMAIL
+    )
+    # A webhook row is posted to ``target_url`` (its endpoint's URL, kept here so the outbox can show and filter it)
+    # and signed with the endpoint's secret when it is sent; ``recipient_email`` stays empty.
+    webhook_endpoint = models.ForeignKey(
+        "webhooks.WebhookEndpoint", on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
+    )
+    target_url = models.URLField(_("URL"), max_length=500, blank=True)
     essential = models.BooleanField(
         _("essential"),
         default=True,
@@ -66,10 +75,15 @@ class Notification(models.Model):
                 | (~models.Q(claimed_by="") & models.Q(lease_until__isnull=False)),
                 name="notification_sending_has_owner",
             ),
+            # A webhook row always knows where it goes.
+            models.CheckConstraint(
+                condition=~models.Q(channel=NotificationChannel.WEBHOOK) | ~models.Q(target_url=""),
+                name="notification_webhook_has_url",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} → {self.recipient_email}"
+        return f"{self.get_kind_display()} → {self.recipient_email or self.target_url}"
 
 
 class PendingChange(models.Model):

@@ -11,6 +11,9 @@ the record leaves that one message in doubt, and it goes out again with the same
 
 Every failure counts: an unreachable server, a refused or timed-out connection and a dropped session are recorded
 on the rows with an attempt and a backoff, up to ``NOTIFICATION_MAX_ATTEMPTS`` and the dead letter ("failed").
+
+A row on the webhook channel is posted to a council's own system (``webhooks.delivery``) instead of mailed, under the
+same claims, records and retries; a receiver tells a retry by the event id it already saw.
 """
 
 import contextlib
@@ -35,7 +38,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from notifications import preferences
-from notifications.enums import NotificationKind, NotificationState
+from notifications.enums import NotificationChannel, NotificationKind, NotificationState, RecipientType
 from notifications.models import Notification
 
 log = logging.getLogger(__name__)
@@ -136,6 +139,33 @@ def queue_email(
         return Notification.objects.get(dedupe_key=dedupe_key)
     if notification.send_after <= timezone.now():
         transaction.on_commit(lambda: enqueue_delivery(notification.pk))
+    return notification
+
+
+def queue_webhook(*, council, program, endpoint, event_id, event_type, body):
+    """Write one outbox row that posts ``body`` (the event's JSON) to ``endpoint``, or return the row this endpoint
+    already has for ``event_id``. Like ``queue_email``: call it inside the transaction of the change."""
+    dedupe_key = f"webhook:{endpoint.pk}:{event_id}"
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                council=council,
+                program=program,
+                kind=NotificationKind.WEBHOOK,
+                channel=NotificationChannel.WEBHOOK,
+                webhook_endpoint=endpoint,
+                target_url=endpoint.url,
+                recipient_type=RecipientType.WEBHOOK_ENDPOINT,
+                recipient_id=endpoint.pk,
+                recipient_name=endpoint.name,
+                recipient_email="",
+                subject=f"{event_type} {event_id}",
+                body_text=body,
+                dedupe_key=dedupe_key,
+            )
+    except IntegrityError:
+        return Notification.objects.get(dedupe_key=dedupe_key)
+    transaction.on_commit(lambda: enqueue_delivery(notification.pk))
     return notification
 
 
@@ -461,6 +491,20 @@ class _SmtpSession(threading.local):
 _smtp_session = _SmtpSession()
 
 
+def _send(notification):
+    """Send one row on its channel. A webhook is one endpoint's answer: its failure says nothing of the rows after
+    it (they may go elsewhere), so it is never ``UNREACHABLE``."""
+    if notification.channel == NotificationChannel.WEBHOOK:
+        from webhooks import delivery  # webhooks builds on the outbox and imports this module
+
+        try:
+            delivery.post(notification)
+        except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row, like a refused email
+            return FAILED, exc
+        return SENT, None
+    return _smtp_session.send(notification)
+
+
 def deliver(notification_id):
     """Send one row if it is due and nobody else holds it. Returns True if this call sent it."""
     held = claim(notification_id)
@@ -534,7 +578,7 @@ def _deliver(held, *, on_more=None, full=False, until=None):
                 if index and until is not None and time.monotonic() >= until:
                     out_of_time = True  # after one message at least: every sweep moves on
                     break
-                outcome, exc = _smtp_session.send(notification)
+                outcome, exc = _send(notification)
                 if outcome == SENT:
                     if not _record_sent(notification, held):
                         # Another worker has the row: it was given back while this one sent it. This message is the

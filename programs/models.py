@@ -15,6 +15,10 @@ class Sponsor(models.Model):
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="sponsors")
     name = models.CharField(_("name"), max_length=200)
     website = models.URLField(_("website"), blank=True)
+    # The agency this address-book entry stands for, when it runs its programs through this app.
+    agency = models.ForeignKey(
+        "journeys.Agency", on_delete=models.SET_NULL, null=True, blank=True, related_name="sponsors"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -133,6 +137,15 @@ class Participant(PersonalLinkHolder):
         _("media consent"), max_length=10, choices=Consent.choices, default=Consent.UNKNOWN
     )
     notifications_opt_out = models.BooleanField(_("no non-essential messages"), default=False)
+    # The same person in every council's segment of a national program.
+    traveller = models.ForeignKey(
+        "journeys.Traveller",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participants",
+        verbose_name=_("traveller"),
+    )
 
     class Meta:
         ordering = ["program", "last_name", "first_name"]

@@ -55,7 +55,8 @@ def program_for_workspace(program):
     """One program with its stops (and hotels), participants and program staff, for its overview page."""
     return (
         Program.objects.filter(pk=program.pk)
-        .select_related("council", "sponsor", "coordinator")
+        # ``segment``: the journey this program is one city of, if any (linked from the page).
+        .select_related("council", "sponsor", "coordinator", "segment")
         .prefetch_related(
             Prefetch("stops", queryset=Stop.objects.select_related("hotel")),
             "participants",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programs import views
+from programs import spreadsheet_views, views
 
 app_name = "programs"
 
@@ -12,6 +12,16 @@ urlpatterns = [
     # The delegation (``person_id``: a participant of that program, as in the audit app's personal-data URLs)
     path("programs/<int:program_id>/participants/", views.participant_list, name="participants"),
     path("programs/<int:program_id>/participants/new/", views.participant_new, name="participant_new"),
+    path(
+        "programs/<int:program_id>/participants/export.<str:format>",
+        spreadsheet_views.participant_export,
+        name="participant_export",
+    ),
+    path(
+        "programs/<int:program_id>/participants/import/",
+        spreadsheet_views.participant_import_page,
+        name="participant_import",
+    ),
     path(
         "programs/<int:program_id>/participants/<int:person_id>/edit/",
         views.participant_edit,

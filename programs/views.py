@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from councils.access import get_for_council, staff_required
 from exchange.page_cache import cached_page, page_key
+from journeys.access import agency_staff_to_their_home
+from journeys.queries import invitations_for_council
 from lifecycle.queries import tasks_due_this_week
 from programs import participants as delegation
 from programs import services
@@ -18,6 +20,7 @@ from programs.models import Participant, Program
 from programs.queries import dashboard, program_for_workspace
 
 
+@agency_staff_to_their_home
 @staff_required
 def home(request):
     # "Today" and "this week" are the council's, wherever the server runs.
@@ -40,6 +43,7 @@ def home(request):
             "board": dashboard(request.council, today=today, search=search),
             "search": search,
             "due_tasks": tasks_due_this_week(request.council, today),
+            "invitations": invitations_for_council(request.council),
         }
         return render(request, "programs/home.html", context)
 

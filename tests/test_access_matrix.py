@@ -16,8 +16,14 @@ from django.db import transaction
 from django.urls import URLResolver, get_resolver, reverse
 from sesame.utils import get_query_string
 
+from agency_exchange.enums import ChangeKind, ReceivedKind, VersionReason
+from agency_exchange.models import AgencyEdit, ProposedChange, ReceivedVersion
+from agency_exchange.models import ItineraryVersion as AgencyItineraryVersion
+from api.models import ApiToken
 from councils.enums import StaffRole
 from hospitality.models import Volunteer
+from journeys.enums import SegmentState
+from journeys.models import Agency, AgencyMembership, NationalProgram, Segment
 from lifecycle.links import feedback_url, review_url
 from lifecycle.models import ItineraryVersion, ProgramTask
 from logistics.enums import FlightDirection
@@ -32,6 +38,7 @@ from programs.links import make_token as visit_token
 from programs.links import revoke_link
 from tests.factories import (
     ContactFactory,
+    CouncilFactory,
     InvitationFactory,
     ItineraryItemFactory,
     MeetingRequestFactory,
@@ -41,7 +48,9 @@ from tests.factories import (
     ProgramStaffMemberFactory,
     StaffMembershipFactory,
     StopFactory,
+    UserFactory,
 )
+from webhooks.models import WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +64,21 @@ VOLUNTEER = "volunteer's link"
 HOST = "host contact's link"
 REVOKED = "revoked or withdrawn link"
 OFFICER = "program officer's link"
-REQUESTERS = [ANONYMOUS, OTHER_STAFF, PARTICIPANT, VOLUNTEER, HOST, REVOKED, OFFICER, COORDINATOR, OWN_STAFF]
+AGENCY = "agency staff of the program's agency"
+PARTNER = "staff of the council of the next city of the same national program"
+REQUESTERS = [
+    ANONYMOUS,
+    OTHER_STAFF,
+    PARTICIPANT,
+    VOLUNTEER,
+    HOST,
+    REVOKED,
+    OFFICER,
+    AGENCY,
+    PARTNER,
+    COORDINATOR,
+    OWN_STAFF,
+]
 
 # Outcomes
 OK = "reaches the view"
@@ -69,6 +92,7 @@ class Row:
     token: str | None = None  # the kind of link in the URL, if any
     council_wide: bool = False  # a page of the requester's own council: others see theirs, never ours
     query: bool = False  # the page names its object in the query string (?participant=...&day=...)
+    across: bool = False  # the page shows the owning council's segment to the next city's council
 
 
 def _only(*allowed, otherwise=DENIED):
@@ -76,13 +100,34 @@ def _only(*allowed, otherwise=DENIED):
 
 
 PUBLIC = Row(_only(*REQUESTERS))
-STAFF = Row({**{r: LOGIN for r in REQUESTERS}, OWN_STAFF: OK, COORDINATOR: OK, OTHER_STAFF: DENIED, VOLUNTEER: DENIED})
+# A council's own pages: its staff only. The council of another city of the same journey is as much a stranger
+# here as any other council, and agency staff, who have no council, are refused every council page.
+STAFF = Row(
+    {
+        **{r: LOGIN for r in REQUESTERS},
+        OWN_STAFF: OK,
+        COORDINATOR: OK,
+        OTHER_STAFF: DENIED,
+        VOLUNTEER: DENIED,
+        AGENCY: DENIED,
+        PARTNER: DENIED,
+    }
+)
 # Council-wide pages (lists, searches, statistics): every council's staff open them, each sees only their own.
-COUNCIL = Row({**STAFF.expect, OTHER_STAFF: OK}, council_wide=True)
+COUNCIL = Row({**STAFF.expect, OTHER_STAFF: OK, PARTNER: OK}, council_wide=True)
 # Only the council's admins: its settings, checklist templates, the audit log, personal data export and erasure.
 ADMIN_ONLY = Row({**STAFF.expect, COORDINATOR: DENIED})
 COUNCIL_ADMIN_ONLY = Row({**COUNCIL.expect, COORDINATOR: DENIED}, council_wide=True)
 PORTAL = Row(_only(VOLUNTEER))
+# The agency's own exchange pages: agency staff only; every council's staff are refused.
+AGENCY_PAGE = Row({**STAFF.expect, OWN_STAFF: DENIED, COORDINATOR: DENIED, AGENCY: OK})
+# The API's resources answer a council's token only (``tests/api/test_access.py`` walks them with tokens): a session,
+# a link or nothing is refused.
+API = Row(_only())
+# A segment's exchange pages: its council's staff, and the agency's staff who read them.
+SEGMENT_PAGE = Row({**STAFF.expect, AGENCY: OK})
+# A journey's page: every council of the national program opens it (each sees the others read-only), no one else.
+JOURNEY = Row({**STAFF.expect, PARTNER: OK}, across=True)
 # Markers in the owning council's data that another council's pages must never show.
 SECRETS = ("Confidential Delegation", "Secretname", "Hidden Household", "Private Contact Person")
 
@@ -100,7 +145,8 @@ TABLE = {
     "set_language": PUBLIC,
     "visitors:service_worker": PUBLIC,
     # Staff pages of the council's programs
-    "programs:home": COUNCIL,
+    # Agency staff are sent from the dashboard (where signing in lands) to their own page.
+    "programs:home": Row({**COUNCIL.expect, AGENCY: OK}, council_wide=True),
     "programs:program_new": COUNCIL,
     "programs:program": STAFF,
     "programs:program_edit": STAFF,
@@ -108,6 +154,8 @@ TABLE = {
     "programs:participant_new": STAFF,
     "programs:participant_edit": STAFF,
     "programs:participant_remove": STAFF,
+    "programs:participant_export": STAFF,
+    "programs:participant_import": STAFF,
     "meetings:calendar": STAFF,
     "meetings:calendar_events": STAFF,
     "meetings:agenda": STAFF,
@@ -129,6 +177,11 @@ TABLE = {
     "book:pdf": STAFF,
     "directory:list": COUNCIL,
     "directory:organization": STAFF,
+    # The directory as spreadsheets: every staff member exports it; only admins, who edit it, import into it.
+    "directory:contacts_export": COUNCIL,
+    "directory:contacts_import": COUNCIL_ADMIN_ONLY,
+    "directory:venues_export": COUNCIL,
+    "directory:venues_import": COUNCIL_ADMIN_ONLY,
     "notifications:outbox": COUNCIL,
     "notifications:detail": STAFF,
     "notifications:detail_html": STAFF,
@@ -139,6 +192,7 @@ TABLE = {
     "hospitality:volunteers": COUNCIL,
     "hospitality:volunteer_create": COUNCIL,
     "hospitality:volunteer_export": COUNCIL,
+    "hospitality:volunteer_export_xlsx": COUNCIL,
     "hospitality:volunteer_import": COUNCIL,
     "hospitality:volunteer_edit": STAFF,
     "hospitality:volunteer_revoke_link": STAFF,
@@ -184,6 +238,62 @@ TABLE = {
     "audit:erase": ADMIN_ONLY,
     # The council's own settings: no id in the URL, each admin edits their own council
     "councils:settings": COUNCIL_ADMIN_ONLY,
+    # Webhook endpoints of the council's own systems: only its admins
+    "webhooks:endpoints": COUNCIL_ADMIN_ONLY,
+    "webhooks:new": COUNCIL_ADMIN_ONLY,
+    "webhooks:endpoint": ADMIN_ONLY,
+    "webhooks:rotate": ADMIN_ONLY,
+    "webhooks:delete": ADMIN_ONLY,
+    # The council's API tokens: its admins create and revoke them
+    "api:tokens": COUNCIL_ADMIN_ONLY,
+    "api:token_revoke": ADMIN_ONLY,
+    # The API's description and documentation show no data
+    "api:schema": PUBLIC,
+    "api:docs": PUBLIC,
+    "api:program-list": API,
+    "api:program-detail": API,
+    "api:participant-list": API,
+    "api:participant-detail": API,
+    "api:item-list": API,
+    "api:item-detail": API,
+    "api:item-move": API,
+    "api:item-cancel": API,
+    "api:host_organization-list": API,
+    "api:host_organization-detail": API,
+    "api:contact-list": API,
+    "api:contact-detail": API,
+    "api:venue-list": API,
+    "api:venue-detail": API,
+    "api:volunteer-list": API,
+    "api:volunteer-detail": API,
+    "api:hospitality_slot-list": API,
+    "api:hospitality_slot-detail": API,
+    "api:invitation-list": API,
+    "api:invitation-detail": API,
+    "api:notification-list": API,
+    "api:notification-detail": API,
+    # The exchange with the agency: a segment's pages are its council's (and its agency's); the agency's uploads and
+    # received versions are the agency's alone; only the council sends versions and answers the agency's edits.
+    "agency_exchange:program": AGENCY_PAGE,
+    "agency_exchange:received": AGENCY_PAGE,
+    "agency_exchange:apply": AGENCY_PAGE,
+    "agency_exchange:segment": SEGMENT_PAGE,
+    "agency_exchange:send": STAFF,
+    "agency_exchange:edit_upload": SEGMENT_PAGE,
+    "agency_exchange:version": SEGMENT_PAGE,
+    "agency_exchange:version_export": SEGMENT_PAGE,
+    "agency_exchange:edit": SEGMENT_PAGE,
+    "agency_exchange:decide": STAFF,
+    # The journey across councils: the agency's pages, and each council's view of the whole route
+    "agency:home": AGENCY_PAGE,
+    "agency:program_new": AGENCY_PAGE,
+    "agency:program": AGENCY_PAGE,
+    "agency:traveller_new": AGENCY_PAGE,
+    "journeys:journey": JOURNEY,
+    "journeys:answer": STAFF,
+    "journeys:hand_over": STAFF,
+    "journeys:hand_over_read": STAFF,
+    "journeys:segment_state": STAFF,
     # The volunteer portal: only a volunteer signed in from their link
     "hospitality:sign_in": Row(_only(VOLUNTEER), token="sesame"),
     "hospitality:portal": PORTAL,
@@ -291,6 +401,9 @@ def world(council, other_council):
         "stop_id": stop.pk,
         "vendor_id": TransportVendor.objects.create(council=council, name="Alamo City Coaches").pk,
         "notification_id": NotificationFactory(council=council).pk,
+        "endpoint_id": WebhookEndpoint.objects.create(
+            council=council, name="Case system", url="https://cases.example.org/", events=["item.created"], secret="s"
+        ).pk,
         "flight_id": Flight.objects.create(
             participant=participant,
             direction=FlightDirection.ARRIVAL,
@@ -305,8 +418,13 @@ def world(council, other_council):
         "day": "2027-03-02",
         "message": "sponsor_update",
         "program_type": program.program_type,
+        "api_token_id": ApiToken.objects.create(
+            council=council, name="Sponsor CRM sync", prefix="exk_matrix01", digest="0" * 64
+        ).pk,
     }
     Hotel.objects.create(council=council, name="Riverwalk Plaza", address="1 Villita St", city="San Antonio")
+    kwargs.update(_agency_exchange_kwargs(program, item))
+    partner, agency_staff = _journey_partners(kwargs["segment_id"])
     return {
         "kwargs": kwargs,
         "tokens": tokens,
@@ -316,6 +434,66 @@ def world(council, other_council):
         "coordinator": StaffMembershipFactory(council=council, role=StaffRole.COORDINATOR).user,
         "other": StaffMembershipFactory(council=other_council, role=StaffRole.ADMIN).user,
         "volunteer": volunteer,
+        "partner": partner,
+        "agency": agency_staff,
+    }
+
+
+def _journey_partners(segment_id):
+    """Staff of the council that receives the group next (St. Louis, an admin) and staff of the agency."""
+    segment = Segment.objects.select_related("national_program__agency").get(pk=segment_id)
+    partner_council = CouncilFactory(name="Partner CIV", slug="partner-civ", city="St. Louis")
+    Segment.objects.create(
+        national_program=segment.national_program,
+        order=segment.order + 1,
+        city="St. Louis",
+        time_zone="America/Chicago",
+        starts_on=segment.ends_on,
+        ends_on=segment.ends_on,
+        council=partner_council,
+        state=SegmentState.ACCEPTED,
+        program=ProgramFactory(council=partner_council, arrival_date=segment.ends_on, departure_date=segment.ends_on),
+    )
+    agency_staff = UserFactory(username="agency-officer", is_staff=False)
+    AgencyMembership.objects.create(user=agency_staff, agency=segment.national_program.agency)
+    return StaffMembershipFactory(council=partner_council, role=StaffRole.ADMIN).user, agency_staff
+
+
+def _agency_exchange_kwargs(program, item):
+    """The program as the segment of a national program, with what its agency and council exchanged."""
+    segment = Segment.objects.filter(program=program).select_related("national_program").first()
+    if segment is None:
+        agency = Agency.objects.create(name="Northfield International Programs", slug="northfield", time_zone="UTC")
+        national_program = NationalProgram.objects.create(
+            agency=agency, title=program.title, arrival_date=program.arrival_date, departure_date=program.departure_date
+        )
+        segment = Segment.objects.create(
+            national_program=national_program,
+            order=1,
+            city="San Antonio",
+            time_zone="America/Chicago",
+            starts_on=program.arrival_date,
+            ends_on=program.departure_date,
+            council=program.council,
+            state=SegmentState.ACCEPTED,
+            program=program,
+        )
+    version = AgencyItineraryVersion.objects.create(segment=segment, number=1, reason=VersionReason.WEEKLY)
+    edit = AgencyEdit.objects.create(segment=segment, based_on=version, file_name="edited.csv")
+    change = ProposedChange.objects.create(
+        edit=edit, kind=ChangeKind.CHANGED, item=item, title=item.title, time_zone="America/Chicago"
+    )
+    received = ReceivedVersion.objects.create(
+        national_program=segment.national_program, kind=ReceivedKind.PROGRAM_REQUEST, number=1
+    )
+    return {
+        "national_program_id": segment.national_program_id,
+        "segment_id": segment.pk,
+        "agency_version_id": version.pk,
+        "format": "csv",
+        "edit_id": edit.pk,
+        "change_id": change.pk,
+        "received_id": received.pk,
     }
 
 
@@ -341,6 +519,10 @@ def _client_for(requester, world, client):
         client.force_login(world["coordinator"])
     elif requester == OTHER_STAFF:
         client.force_login(world["other"])
+    elif requester == PARTNER:
+        client.force_login(world["partner"])
+    elif requester == AGENCY:
+        client.force_login(world["agency"])
     elif requester == VOLUNTEER:
         client.force_login(world["volunteer"].user, backend="sesame.backends.ModelBackend")
     return client
@@ -378,9 +560,14 @@ def test_access(name, world, client_factory):
             response = _request(client, url)
             transaction.set_rollback(True)
         outcomes[requester] = _outcome(response)
-        if requester == OTHER_STAFF and TABLE[name].council_wide:
+        if requester in (OTHER_STAFF, PARTNER) and TABLE[name].council_wide:
             shown = response.content.decode(errors="replace")
             assert [secret for secret in SECRETS if secret in shown] == [], f"{name} shows another council's data"
+        if requester == PARTNER and TABLE[name].across:
+            # The journey names the national program (here titled as the program); nothing private crosses.
+            shown = response.content.decode(errors="replace")
+            private = (*SECRETS[1:], world["participant"].email, "Riverwalk Plaza")
+            assert [secret for secret in private if secret in shown] == [], f"{name} shows a segment's private data"
 
     assert outcomes == TABLE[name].expect
 

@@ -198,4 +198,14 @@ def test_these_are_all_the_csv_exports_of_the_project(world, client):  # noqa: F
         if "csv" in response.get("Content-Type", "") or ".csv" in response.get("Content-Disposition", ""):
             exports.add(name)
 
-    assert exports == {"hospitality:volunteer_export", "lifecycle:statistics_csv", "logistics:publication_csv"}
+    # The participant and directory exports are tested in tests/imports, the agency's itinerary version in
+    # tests/journeys (CSV, XLSX and JSON, formulas neutralised).
+    assert exports == {
+        "agency_exchange:version_export",
+        "hospitality:volunteer_export",
+        "lifecycle:statistics_csv",
+        "logistics:publication_csv",
+        "programs:participant_export",
+        "directory:contacts_export",
+        "directory:venues_export",
+    }

@@ -5,8 +5,9 @@ The compose file is read as compose reads it (YAML, merge keys, ``${VAR}`` inter
 started from this virtualenv, and, where ``redis-server`` is installed, Redis's check and the worker's check against
 a password-protected Redis started with the compose file's own arguments.
 
-PyYAML is not a dependency of Exchange: when it is missing, a small reader of the YAML this compose file uses is
-used instead (it refuses anything it does not understand), checked against PyYAML wherever some ``python3`` has it.
+PyYAML is not one of Exchange's own requirements (the API's schema library brings it): when it is missing, a
+small reader of the YAML this compose file uses is used instead (it refuses anything it does not understand),
+checked against PyYAML wherever some ``python3`` has it.
 """
 
 import json
@@ -912,7 +913,7 @@ def in_build_context(path, patterns=None):
         ".git/objects/ab/cdef",
         "control/celery.pidbox.exchange",
         "staticfiles/staticfiles.json",
-        "node_modules/htmx.org/package.json",
+        "node_modules/axe-core/package.json",
         "static/node_modules/x/index.js",
         "exchange/__pycache__/settings.cpython-311.pyc",
         "tests/.pytest_cache/v/cache/nodeids",

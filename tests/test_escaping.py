@@ -14,11 +14,15 @@ import zoneinfo
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
+from api.models import ApiToken
 from audit.models import AuditEvent
 from councils.enums import StaffRole
 from hospitality import services as hospitality
+from journeys.enums import SegmentState
+from journeys.models import Agency, HandOver, NationalProgram, Segment, Traveller
 from lifecycle.enums import RespondentType, TaskMessage
 from lifecycle.models import Feedback, ProgramTask
 from lifecycle.sponsor_review import add_comment, publish_version
@@ -28,6 +32,7 @@ from notifications.models import Notification
 from programs.enums import Consent
 from tests.factories import (
     ContactFactory,
+    CouncilFactory,
     HospitalitySlotFactory,
     HostOrganizationFactory,
     ItineraryItemFactory,
@@ -40,7 +45,8 @@ from tests.factories import (
     VenueFactory,
     VolunteerFactory,
 )
-from tests.test_access_matrix import OK, OWN_STAFF, PARAMS, TABLE, _kwargs_for
+from tests.test_access_matrix import OK, OWN_STAFF, PARAMS, TABLE, _agency_exchange_kwargs, _kwargs_for
+from webhooks.models import WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +71,9 @@ HOSTILE = {
     "note": '<meta http-equiv="refresh" content="0;url=https://evil.example/note">',
     "feedback": SCRIPT.replace("1", '"feedback"'),
     "comment": SCRIPT.replace("1", '"comment"'),
+    "api_token": SCRIPT.replace("1", '"api_token"'),
+    "webhook": SCRIPT.replace("1", '"webhook"'),
+    "journey": SCRIPT.replace("1", '"journey"'),
 }
 # The openings of the values above: a leak that a page shortened (``truncatechars``) still starts with one of them.
 OPENINGS = ("<script>alert(", '<meta http-equiv="refresh"', "<img src=x onerror", "<iframe src=https://evil", "<b onm")
@@ -182,7 +191,16 @@ def hostile(council):
         "day": (ARRIVAL + dt.timedelta(days=1)).isoformat(),
         "message": TaskMessage.HOST_DETAILS,
         "program_type": program.program_type,
+        "api_token_id": ApiToken.objects.create(
+            council=council, name=HOSTILE["api_token"], prefix="exk_hostile1", digest="1" * 64
+        ).pk,
+        "endpoint_id": WebhookEndpoint.objects.create(
+            council=council, name=HOSTILE["webhook"], url="https://cases.example.org/", events=["item.created"]
+        ).pk,
     }
+    kwargs.update(_journey(program))
+    # What the agency and the council exchanged about that segment: a version, an edit and its proposed change.
+    kwargs.update(_agency_exchange_kwargs(program, item))
     client = Client()
     client.force_login(staff)
     return {
@@ -193,6 +211,44 @@ def hostile(council):
         "notification": notification,
         "client": client,
     }
+
+
+def _journey(program):
+    """The program as the first city of an agency's national program, whose names, next city and hand-over note
+    are all hostile."""
+    agency = Agency.objects.create(name=HOSTILE["journey"], slug="hostile-agency", time_zone="UTC")
+    national_program = NationalProgram.objects.create(
+        agency=agency,
+        title=HOSTILE["journey"],
+        arrival_date=program.arrival_date,
+        departure_date=program.departure_date,
+    )
+    segment = Segment.objects.create(
+        national_program=national_program,
+        order=1,
+        city=HOSTILE["journey"][:120],
+        time_zone="America/Chicago",
+        starts_on=program.arrival_date,
+        ends_on=program.departure_date,
+        council=program.council,
+        state=SegmentState.ACCEPTED,
+        program=program,
+        departure_detail=HOSTILE["journey"][:200],
+    )
+    Segment.objects.create(
+        national_program=national_program,
+        order=2,
+        city=HOSTILE["journey"][:120],
+        time_zone="America/Chicago",
+        starts_on=program.departure_date,
+        ends_on=program.departure_date,
+        council=CouncilFactory(name=HOSTILE["journey"][:200], slug="hostile-council"),
+        state=SegmentState.ACCEPTED,
+        program=ProgramFactory(title=HOSTILE["journey"]),
+    )
+    Traveller.objects.create(national_program=national_program, full_name=HOSTILE["journey"], country="PE")
+    HandOver.objects.create(from_segment=segment, health=HOSTILE["journey"], sent_at=timezone.now())
+    return {"national_program_id": national_program.pk, "segment_id": segment.pk}
 
 
 def _staff_urls(world):

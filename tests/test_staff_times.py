@@ -18,6 +18,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from api.models import ApiToken
 from audit.models import AuditEvent
 from councils import time_zones
 from councils.enums import StaffRole
@@ -40,7 +41,8 @@ from tests.factories import (
     StopFactory,
     VolunteerFactory,
 )
-from tests.test_access_matrix import OK, OWN_STAFF, PARAMS, TABLE, _kwargs_for
+from tests.test_access_matrix import OK, OWN_STAFF, PARAMS, TABLE, _agency_exchange_kwargs, _kwargs_for
+from webhooks.models import WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +78,18 @@ def unlabelled_times(text):
         if not LABEL.search(following):
             found.append(text[max(0, match.start() - 30) : match.end() + LABEL_WITHIN])
     return found
+
+
+def _api_token(council):
+    with time_machine.travel(NOW, tick=False):
+        return ApiToken.objects.create(council=council, name="CRM sync", prefix="exk_chicago1", digest="2" * 64).pk
+
+
+def _webhook_endpoint(council):
+    with time_machine.travel(NOW, tick=False):
+        return WebhookEndpoint.objects.create(
+            council=council, name="Case system", url="https://cases.example.org/", events=["item.created"]
+        ).pk
 
 
 @pytest.fixture
@@ -154,6 +168,10 @@ def chicago(council):
             "day": (ARRIVAL + dt.timedelta(days=1)).isoformat(),
             "message": TaskMessage.SPONSOR_UPDATE,
             "program_type": program.program_type,
+            "api_token_id": _api_token(council),
+            "endpoint_id": _webhook_endpoint(council),
+            # The program as a segment of an agency's national program, with what the two exchanged.
+            **_agency_exchange_kwargs(program, item),
         },
         "tokens": {},
     }
@@ -197,6 +215,7 @@ def test_no_staff_page_shows_a_time_without_its_zone_or_on_the_utc_clock(chicago
     assert "06:17 CST" in pages["notifications:detail"]
     assert "06:17 CST" in pages["lifecycle:versions"]
     assert "06:17 CST" in pages["links:program"]
+    assert "06:17 CST" in pages["webhooks:endpoint"]  # the secret was made then
     assert "06:17:00 CST" in pages["audit:log"]
     assert "06:17 CST" in pages["meeting_requests:list"]  # the request was sent then
     assert "18:17–19:47 CST" in pages["meetings:agenda"]

@@ -7,6 +7,7 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 
 from exchange.dead_links import DeadLink, friendly_dead_links
+from journeys.visitor_journey import resolve_traveller_token, traveller_language_named_by
 from programs.links import language_named_by, resolve_token
 
 # The language a visitor picked with the switcher; otherwise the holder's preferred language is used.
@@ -19,18 +20,20 @@ def chosen_language(request):
 
 
 def personal_link(view):
-    """The view gets ``request.holder`` and runs in the holder's language; a forged, stale, revoked or expired link
-    gets the friendly 404 page (also under DEBUG), in the language the visitor chose or the one of the person the
-    link was made for. Responses are private and never stored by the browser's HTTP cache (the service worker keeps
-    its own copy for offline reading)."""
+    """The view gets ``request.holder`` (a participant, program staff member or traveller) and runs in the
+    holder's language; a forged, stale, revoked or expired link gets the friendly 404 page (also under DEBUG), in
+    the language the visitor chose or the one of the person the link was made for. Responses are private and
+    never stored by the browser's HTTP cache (the service worker keeps its own copy for offline reading)."""
 
     @never_cache
     @wraps(view)
     @friendly_dead_links
     def wrapper(request, token, *args, **kwargs):
-        holder = resolve_token(token)
+        # A participant's or program staff member's link, or a traveller's (their journey across councils).
+        holder = resolve_token(token) or resolve_traveller_token(token)
         if holder is None:
-            raise DeadLink(language=chosen_language(request) or language_named_by(token))
+            named = language_named_by(token) or traveller_language_named_by(token)
+            raise DeadLink(language=chosen_language(request) or named)
         request.holder = holder
         language = chosen_language(request) or holder.preferred_language
         with translation.override(language):

@@ -3,6 +3,7 @@ so that the visitor pages never fall back to staff wording."""
 
 from django.utils.translation import pgettext_lazy
 
+from journeys.enums import TravelMode
 from meetings.enums import ItemKind
 from programs.enums import ProgramStaffRole
 
@@ -16,6 +17,12 @@ ITEM_KINDS = {
     ItemKind.BRIEFING: pgettext_lazy("visitor item kind", "Briefing"),
     ItemKind.FREE_TIME: pgettext_lazy("visitor item kind", "Free time"),
     ItemKind.VOLUNTEER_SERVICE: pgettext_lazy("visitor item kind", "Volunteer service"),
+}
+
+# How the group reaches or leaves a city of a journey (``journeys.Segment``).
+TRAVEL_MODES = {
+    TravelMode.FLIGHT: pgettext_lazy("visitor travel mode", "Flight"),
+    TravelMode.GROUND: pgettext_lazy("visitor travel mode", "Ground transport"),
 }
 
 STAFF_ROLES = {

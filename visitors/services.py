@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from notifications.enums import NotificationKind, RecipientType
 from notifications.services import queue_email
 from programs import links
-from programs.models import Participant
+from programs.models import ProgramStaffMember
 from visitors.queries import sees_group_view
 
 # Visits closer together than this count as one look: the time is not written again (a write on every page view
@@ -28,7 +28,8 @@ def record_visit(*, holder, now=None):
 
 
 def holder_name(holder):
-    return holder.full_name if isinstance(holder, Participant) else holder.name
+    # Participants and travellers have a full name; program staff a name.
+    return holder.name if isinstance(holder, ProgramStaffMember) else holder.full_name
 
 
 class LinkNotSendable(Exception):

@@ -17,14 +17,9 @@ from exchange.page_cache import cached_page, conditional_content, page_key
 from visitors.access import LANGUAGE_COOKIE, personal_link
 from visitors.forms import LanguageForm
 from visitors.ics import build_calendar
-from visitors.queries import (
-    group_participants,
-    group_staff,
-    schedule_items,
-    sees_group_view,
-    stops_of,
-)
+from visitors.queries import sees_group_view
 from visitors.schedule import by_day, find_today, mark_changes, plan_day, utc_window
+from visitors.scope import scope_of
 from visitors.services import holder_name, record_visit
 
 LANGUAGE_COOKIE_AGE = int(dt.timedelta(days=365).total_seconds())
@@ -35,13 +30,13 @@ def _visitor_root():
     return reverse("visitors:service_worker").rsplit("/", 1)[0] + "/"
 
 
-def _page(request, token, page, *, today, now, **context):
+def _page(request, token, page, *, scope, today, now, **context):
     holder = request.holder
     calendar_path = reverse("visitors:calendar", kwargs={"token": token})
     return {
         "holder": holder,
         "holder_name": holder_name(holder),
-        "program": holder.program,
+        "program": scope.program,
         "token": token,
         "page": page,
         "group_view": sees_group_view(holder),
@@ -55,9 +50,10 @@ def _page(request, token, page, *, today, now, **context):
     }
 
 
-def _holder_key(request, token, page, *parts):
-    """What a visitor page is built from: the link (and the person and version it grants), the council's data
-    version, the language and the address the page's own links are made from."""
+def _holder_key(request, token, page, scope, *parts):
+    """What a visitor page is built from: the link (and the person and version it grants), the data version of
+    the council (of every council of a journey), the language and the address the page's own links are made
+    from."""
     holder = request.holder
     return page_key(
         f"visitor-{page}",
@@ -65,7 +61,8 @@ def _holder_key(request, token, page, *parts):
         holder._meta.label,
         holder.pk,
         holder.link_version,
-        holder.program.council.data_version,
+        holder_name(holder),
+        *scope.version_parts(),
         request.LANGUAGE_CODE,
         request.get_host(),
         *parts,
@@ -75,20 +72,22 @@ def _holder_key(request, token, page, *parts):
 @personal_link
 def today(request, token):
     holder = request.holder
+    scope = scope_of(holder)
     now = timezone.now()
     last_seen_at = record_visit(holder=holder, now=now)
     # What runs now and what comes next are read to the minute (items start and end on whole minutes); what
     # changed is marked against the previous visit.
-    key = _holder_key(request, token, "today", now.replace(second=0, microsecond=0), last_seen_at)
+    key = _holder_key(request, token, "today", scope, now.replace(second=0, microsecond=0), last_seen_at)
 
     def render_page():
-        day = find_today(holder.program, stops_of(holder.program), now=now)
+        day = find_today(scope.program, scope.stops(), now=now)
         start, end = utc_window(day)
-        items = mark_changes(
-            list(schedule_items(holder).filter(starts_at__gte=start, starts_at__lt=end)), last_seen_at=last_seen_at
+        items = scope.prepare(scope.items().filter(starts_at__gte=start, starts_at__lt=end))
+        plan = plan_day(mark_changes(items, last_seen_at=last_seen_at), day, now=now)
+        context = _page(
+            request, token, "today", scope=scope, today=day, now=now, plan=plan, passages=scope.passages_on(day.day)
         )
-        plan = plan_day(items, day, now=now)
-        return render(request, "visitors/today.html", _page(request, token, "today", today=day, now=now, plan=plan))
+        return render(request, "visitors/today.html", context)
 
     return cached_page(request, key, render_page)
 
@@ -96,15 +95,16 @@ def today(request, token):
 @personal_link
 def program(request, token):
     holder = request.holder
+    scope = scope_of(holder)
     now = timezone.now()
     last_seen_at = record_visit(holder=holder, now=now)
     # Like Today: read to the minute, with what changed marked against the previous visit.
-    key = _holder_key(request, token, "program", now.replace(second=0, microsecond=0), last_seen_at)
+    key = _holder_key(request, token, "program", scope, now.replace(second=0, microsecond=0), last_seen_at)
 
     def render_page():
-        day = find_today(holder.program, stops_of(holder.program), now=now)
-        items = mark_changes(list(schedule_items(holder)), last_seen_at=last_seen_at)
-        context = _page(request, token, "program", today=day, now=now, days=by_day(items))
+        day = find_today(scope.program, scope.stops(), now=now)
+        items = mark_changes(scope.prepare(scope.items()), last_seen_at=last_seen_at)
+        context = _page(request, token, "program", scope=scope, today=day, now=now, days=by_day(items))
         return render(request, "visitors/program.html", context)
 
     return cached_page(request, key, render_page)
@@ -112,18 +112,11 @@ def program(request, token):
 
 @personal_link
 def people(request, token):
-    holder = request.holder
+    scope = scope_of(request.holder)
     now = timezone.now()
-    day = find_today(holder.program, stops_of(holder.program), now=now)
-    context = _page(
-        request,
-        token,
-        "people",
-        today=day,
-        now=now,
-        participants=group_participants(holder.program),
-        program_staff=group_staff(holder.program),
-    )
+    stops = scope.stops()
+    day = find_today(scope.program, stops, now=now)
+    context = _page(request, token, "people", scope=scope, today=day, now=now, **scope.people(day, stops))
     return render(request, "visitors/people.html", context)
 
 
@@ -131,12 +124,12 @@ def people(request, token):
 def calendar(request, token):
     """The calendar feed. Phones ask for it every hour while it rarely changes: it is kept in the cache under what
     it is built from, whose digest is also its ETag, so an unchanged feed costs a 304."""
-    holder = request.holder
-    key = _holder_key(request, token, "feed")
+    scope = scope_of(request.holder)
+    key = _holder_key(request, token, "feed", scope)
 
     def build():
         schedule_url = request.build_absolute_uri(reverse("visitors:program", kwargs={"token": token}))
-        return build_calendar(program=holder.program, items=schedule_items(holder), schedule_url=schedule_url)
+        return build_calendar(program=scope.program, items=scope.prepare(scope.items()), schedule_url=schedule_url)
 
     response = conditional_content(request, key, build, content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = 'inline; filename="schedule.ics"'

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from audit.services import record
 from councils.access import get_for_council, staff_required
+from exchange import spreadsheets
 from hospitality import registry_csv, services
 from hospitality.forms import CsvImportForm, RegistryFilterForm, VolunteerForm
 from hospitality.models import Volunteer
@@ -33,6 +34,15 @@ def volunteer_export(request):
     filename = f"volunteers-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@staff_required
+def volunteer_export_xlsx(request):
+    form = RegistryFilterForm(request.GET or None)
+    volunteers = volunteers_for_registry(request.council, **form.filters())
+    rows = registry_csv.volunteer_rows(volunteers)
+    filename = f"volunteers-{timezone.localdate():%Y-%m-%d}"
+    return spreadsheets.export_response(registry_csv.COLUMNS, rows, format="xlsx", filename=filename)
 
 
 @staff_required

@@ -22,13 +22,15 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from hospitality import services as hospitality_services
 from hospitality.models import Invitation
+from journeys.enums import SegmentState
+from journeys.models import HandOver, NationalProgram, Segment
 from lifecycle.models import ProgramTask
 from logistics.models import Hotel
 from meetings.enums import RequestStatus
 from meetings.models import ItineraryItem, MeetingRequest
 from notifications.enums import NotificationState
 from notifications.models import Notification
-from tests.factories import ParticipantFactory, VolunteerFactory, local
+from tests.factories import CouncilFactory, ParticipantFactory, ProgramFactory, VolunteerFactory, local
 from tests.test_access_matrix import ANONYMOUS, LOGIN, OK, OWN_STAFF, PARAMS, TABLE, _kwargs_for
 
 pytestmark = pytest.mark.django_db
@@ -178,6 +180,16 @@ VOLUNTEER_CSV = (
     "The Second household,Sam Second,sam.second@example.net,es,3\n"
 )
 
+
+def _previewed(text):
+    """The import button of a file's preview: the preview writes nothing, the import writes and is audited."""
+
+    def body(client, world, url):
+        return client.post(url, {"file": SimpleUploadedFile("import.csv", text.encode())}).context["carried"]
+
+    return body
+
+
 AUDITED = {
     # Programs and their people
     "programs:program_new": Case("create program", _program_form),
@@ -187,6 +199,9 @@ AUDITED = {
         _changed(first_name="Ana", last_name="Audit", country="PE", email="ana.audit@example.com"),
     ),
     "programs:participant_edit": Case("edit participant", _changed(role="(edited)+")),
+    "programs:participant_import": Case(
+        "import participants", _previewed("first_name,last_name,country\nAna,Imported,Perú\n")
+    ),
     "programs:participant_remove": Case(
         "remove participant",
         kwargs=lambda world: {"person_id": ParticipantFactory(program=world["participant"].program).pk},
@@ -251,6 +266,11 @@ AUDITED = {
         lambda client, world, url: {"file": SimpleUploadedFile("volunteers.csv", VOLUNTEER_CSV.encode())},
     ),
     "hospitality:volunteer_revoke_link": Case("revoke volunteer links"),
+    # The directory's spreadsheets
+    "directory:contacts_import": Case(
+        "import host contacts", _previewed("organization,contact_name\nAudit Legal Aid,Ana Audit\n")
+    ),
+    "directory:venues_import": Case("import venues", _previewed("name,city\nAudit Hall,Laredo\n")),
     "hospitality:slot_create": Case(
         "create hospitality slot",
         _changed(
@@ -327,7 +347,110 @@ AUDITED = {
     "audit:export": Case("export personal data", body=lambda client, world, url: None),
     "audit:erase": Case("erase personal data", lambda client, world, url: {"confirm": world["participant"].email}),
     "councils:settings": Case("edit council settings", _changed(phone="+1 210 555 0199")),
+    # Webhook endpoints
+    "webhooks:new": Case(
+        "create webhook endpoint",
+        lambda client, world, url: {
+            "name": "Case management system",
+            "url": "https://cases.example.org/exchange",
+            "events": ["item.created", "item.cancelled"],
+            "is_active": "on",
+        },
+    ),
+    "webhooks:endpoint": Case("edit webhook endpoint", _changed(name="(edited)+")),
+    "webhooks:rotate": Case("rotate webhook secret"),
+    "webhooks:delete": Case("delete webhook endpoint"),
+    # API tokens
+    "api:tokens": Case("create API token", lambda client, world, url: {"name": "Sponsor CRM", "scope": "read"}),
+    "api:token_revoke": Case("revoke API token"),
+    # The exchange with the agency
+    "agency_exchange:send": Case("send itinerary to agency", lambda client, world, url: {"reason": "manual"}),
+    "agency_exchange:edit_upload": Case(
+        "receive agency's edited itinerary",
+        lambda client, world, url: {"file": SimpleUploadedFile("edited.csv", b"title,date,start,end\n")},
+    ),
+    "agency_exchange:decide": Case("accept agency change", lambda client, world, url: {"decision": "accept"}),
+    # The journey across councils
+    "journeys:answer": Case(
+        "accept segment", lambda client, world, url: {"answer": "accept"}, kwargs=lambda world: _invited(world)
+    ),
+    "journeys:hand_over": Case(
+        "send hand-over note",
+        lambda client, world, url: {
+            "health": "One traveller walks with a cane",
+            "diet": "",
+            "interpreter": "",
+            "group_changes": "",
+            "other": "",
+            "version": "1",
+        },
+    ),
+    "journeys:hand_over_read": Case("read hand-over note", kwargs=lambda world: _receiving(world)),
+    "journeys:segment_state": Case("set segment state", lambda client, world, url: {"state": "building"}),
 }
+
+
+def _journey_of(world):
+    return Segment.objects.select_related("national_program").get(pk=_ids(world)["segment_id"]).national_program
+
+
+def _invited(world):
+    """A segment of another journey the world's council is invited to build."""
+    first = _journey_of(world)
+    national_program = NationalProgram.objects.create(
+        agency=first.agency,
+        title="Next year's delegation",
+        arrival_date=first.arrival_date,
+        departure_date=first.departure_date,
+    )
+    segment = Segment.objects.create(
+        national_program=national_program,
+        order=1,
+        city="San Antonio",
+        time_zone="America/Chicago",
+        starts_on=first.arrival_date,
+        ends_on=first.departure_date,
+        council=world["participant"].program.council,
+    )
+    return {"segment_id": segment.pk}
+
+
+def _receiving(world):
+    """A segment of the world's council that receives the group from another council, whose note was sent."""
+    first = _journey_of(world)
+    national_program = NationalProgram.objects.create(
+        agency=first.agency,
+        title="Received delegation",
+        arrival_date=first.arrival_date,
+        departure_date=first.departure_date,
+    )
+    sender = Segment.objects.create(
+        national_program=national_program,
+        order=1,
+        city="Laredo",
+        time_zone="America/Chicago",
+        starts_on=first.arrival_date,
+        ends_on=first.arrival_date,
+        council=CouncilFactory(name="Laredo CIV", slug="laredo-civ"),
+        state=SegmentState.ACCEPTED,
+    )
+    program = ProgramFactory(council=world["participant"].program.council, title="Received delegation")
+    receiving = Segment.objects.create(
+        national_program=national_program,
+        order=2,
+        city="San Antonio",
+        time_zone="America/Chicago",
+        starts_on=first.arrival_date,
+        ends_on=first.departure_date,
+        council=program.council,
+        state=SegmentState.ACCEPTED,
+        program=program,
+    )
+    task = ProgramTask.objects.create(program=program, title="Read the hand-over note from Laredo")
+    HandOver.objects.create(
+        from_segment=sender, health="All well", sent_at=local(first.arrival_date, 8), receiving_task=task
+    )
+    return {"segment_id": receiving.pk}
 
 
 READS_ONLY = "reads only"
@@ -346,6 +469,9 @@ EXEMPT = {
     "book:pdf": READS_ONLY,
     "directory:list": READS_ONLY,
     "directory:organization": READS_ONLY,
+    "directory:contacts_export": READS_ONLY,
+    "directory:venues_export": READS_ONLY,
+    "programs:participant_export": READS_ONLY,
     "notifications:outbox": READS_ONLY,
     "notifications:detail": READS_ONLY,
     "notifications:detail_html": READS_ONLY,
@@ -354,6 +480,7 @@ EXEMPT = {
     "hospitality:index": READS_ONLY,
     "hospitality:volunteers": READS_ONLY,
     "hospitality:volunteer_export": "reads only: the registry as CSV for staff, no change",
+    "hospitality:volunteer_export_xlsx": "reads only: the registry as XLSX for staff, no change",
     "hospitality:board": READS_ONLY,
     "hospitality:slot": READS_ONLY,
     "lifecycle:due": READS_ONLY,
@@ -369,6 +496,12 @@ EXEMPT = {
     "links:program": READS_ONLY,
     "audit:log": READS_ONLY,
     "audit:person": READS_ONLY,
+    "webhooks:endpoints": READS_ONLY,
+    "agency_exchange:segment": READS_ONLY,
+    "agency_exchange:version": READS_ONLY,
+    "agency_exchange:version_export": "reads only: a version sent to the agency as a file",
+    "agency_exchange:edit": READS_ONLY,
+    "journeys:journey": READS_ONLY,
 }
 
 

@@ -32,11 +32,15 @@ TODAY = dt.date(2027, 6, 19)
 AFTER_THE_YEAR = dt.datetime(2027, 12, 31, 12, tzinfo=dt.UTC)
 
 
-def _expected(council, year):
+def _expected(council, year, only=None):
     """The figures counted by hand from the rows, without the statistics module: a meeting is held once it has
-    ended, confirmed or thanked."""
+    ended, confirmed or thanked. ``only``: one program of the year instead of all."""
     now = timezone.now()
-    programs = [p for p in Program.objects.filter(council=council) if p.arrival_date.year == year]
+    programs = [
+        p
+        for p in Program.objects.filter(council=council)
+        if p.arrival_date.year == year and (only is None or p == only)
+    ]
     held = [
         item
         for item in ItineraryItem.objects.filter(program__in=programs)
@@ -107,9 +111,11 @@ def test_statistics_of_the_demo_programs_equal_counts_made_by_hand(reference):
         year = compute(council, programs_in_year(council, 2027))
         single = compute(council, Program.objects.filter(pk=program.pk))
         expected = _expected(council, 2027)
+        expected_single = _expected(council, 2027, only=program)
 
     assert _actual(year) == expected
-    assert _actual(single) == expected  # one program of the demo per council in 2027
+    # St. Louis also builds the second city of the demo's national program that year.
+    assert _actual(single) == expected_single
     assert expected["returning"] == 1
     assert expected["meetings_held"] > 0
 

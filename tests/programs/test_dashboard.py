@@ -84,8 +84,9 @@ def test_conflict_counts_are_not_judged_again_while_nothing_changed(staff_client
     confirmed_program(council, "Quiet", TODAY + dt.timedelta(days=10))
     staff_client.get(reverse("programs:home"))
 
-    # session, user (with council); programs; stops; the data version (the conflict context is cached); tasks
-    with django_assert_num_queries(6):
+    # session, user (with council); programs; stops; the data version (the conflict context is cached); tasks;
+    # agencies' invitations waiting for an answer
+    with django_assert_num_queries(7):
         staff_client.get(reverse("programs:home"))
 
 
@@ -122,8 +123,8 @@ def test_dashboard_query_count_does_not_grow_with_items(staff_client, council, d
 
     # session, user (with council); programs with their counts; their stops; the data version of what
     # conflicts depend on; conflict context (items, their participants, their contacts, the programs' participants);
-    # tasks due this week
-    with django_assert_num_queries(10):
+    # tasks due this week; agencies' invitations waiting for an answer
+    with django_assert_num_queries(11):
         response = staff_client.get(reverse("programs:home"))
 
     assert len(response.context["board"].needing_attention) == 4

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django import template
 
 from meetings.enums import ItemKind
-from visitors.labels import ITEM_FLAGS, ITEM_KINDS, STAFF_ROLES
+from visitors.labels import ITEM_FLAGS, ITEM_KINDS, STAFF_ROLES, TRAVEL_MODES
 
 register = template.Library()
 
@@ -34,3 +34,8 @@ def flag_label(item, flag):
 @register.filter
 def role_label(staff_member):
     return STAFF_ROLES.get(staff_member.role, staff_member.get_role_display())
+
+
+@register.filter
+def travel_mode_label(passage):
+    return TRAVEL_MODES.get(passage.mode, passage.mode)

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.journey import AGENCY_USERNAME
 from demo.loader import DEMO_PASSWORD, SAN_ANTONIO_REFERENCE, load_demo
 from programs.links import personal_link_url
 from programs.models import Participant
@@ -26,5 +27,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Staff sign-in: coordinator / {DEMO_PASSWORD} (San Antonio), stl-coordinator / {DEMO_PASSWORD} (St. Louis)"
         )
+        self.stdout.write(f"Agency sign-in: {AGENCY_USERNAME} / {DEMO_PASSWORD} (Northfield International Programs)")
         visitor = Participant.objects.filter(program__sponsor_reference=SAN_ANTONIO_REFERENCE).order_by("pk").first()
         self.stdout.write(f"A visitor's schedule ({visitor.full_name}): {personal_link_url(visitor)}")
