@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 
 from tests.browser.pages import build_world, staff_pages, visitor_pages, volunteer_pages
 
@@ -36,8 +37,12 @@ def _checker():
 def _pages(world):
     """{name: HTML} of every checked page, each opened the way its reader opens it."""
     pages = {}
+    forms = {  # formsets laid out as tables: their hidden inputs must sit inside a cell
+        "program form": reverse("programs:program_edit", kwargs={"program_id": world.program.pk}),
+        "checklist template": reverse("lifecycle:edit_template", kwargs={"program_type": world.program.program_type}),
+    }
     for group, sign_in in [
-        (staff_pages(world), lambda client: client.force_login(world.admin)),
+        ({**staff_pages(world), **forms}, lambda client: client.force_login(world.admin)),
         (
             volunteer_pages(world),
             lambda client: client.force_login(world.volunteer.user, backend="sesame.backends.ModelBackend"),
