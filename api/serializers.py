@@ -11,7 +11,7 @@ from rest_framework import serializers
 from directory.models import Contact, HostOrganization, Venue
 from hospitality.models import HospitalitySlot, Invitation, Volunteer
 from logistics.models import TransportVendor
-from meetings.forms import check_item_times
+from meetings.forms import ItemForm, check_item_times
 from meetings.models import ItineraryItem
 from notifications.models import Notification
 from programs.enums import Consent
@@ -283,35 +283,9 @@ class NotificationSerializer(Serializer):
 
 # Itinerary items ---------------------------------------------------------------------------------------------------
 
-ITEM_FIELDS = [
-    "id",
-    "program",
-    "stop",
-    "time_zone",
-    "kind",
-    "status",
-    "title",
-    "starts_at",
-    "ends_at",
-    "venue",
-    "host_organization",
-    "contacts",
-    "topic",
-    "objectives",
-    "whole_group",
-    "participants",
-    "interpreter",
-    "transport_vendor",
-    "pickup_at",
-    "pickup_location",
-    "dress_code",
-    "what_to_bring",
-    "visitor_notes",
-    "internal_notes",
-    "version",
-    "sequence",
-    "updated_at",
-]
+# What staff edit on the calendar's item form is what the API reads and writes: one list, the form's.
+EDITABLE_ITEM_FIELDS = ItemForm.Meta.fields
+ITEM_FIELDS = ["id", "program", "time_zone", *EDITABLE_ITEM_FIELDS, "version", "sequence", "updated_at"]
 
 
 class ConflictSerializer(serializers.Serializer):
@@ -379,31 +353,7 @@ class ItemInputSerializer(Serializer):
 
     class Meta:
         model = ItineraryItem
-        fields = [
-            "program",
-            "stop",
-            "kind",
-            "status",
-            "title",
-            "starts_at",
-            "ends_at",
-            "venue",
-            "host_organization",
-            "contacts",
-            "topic",
-            "objectives",
-            "whole_group",
-            "participants",
-            "interpreter",
-            "transport_vendor",
-            "pickup_at",
-            "pickup_location",
-            "dress_code",
-            "what_to_bring",
-            "visitor_notes",
-            "internal_notes",
-            "override_reason",
-        ]
+        fields = ["program", *EDITABLE_ITEM_FIELDS, "override_reason"]
 
     def _current(self, attrs, name):
         if name in attrs:
